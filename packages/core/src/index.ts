@@ -1,0 +1,3 @@
+export * from './model'
+export type * from './collected'
+export type * from './measure/types'

@@ -1,0 +1,52 @@
+/**
+ * The measurement contract: compress each emitted file once per algorithm, off the main thread,
+ * cached by content, and attribute the compressed bytes to byte ranges (modules) of the file so that
+ * they add up exactly to the file's measured size.
+ */
+
+export interface CompressionOptions {
+  /** zlib gzip level; false turns gzip off. @default 9 */
+  gzip: number | false
+  /** Brotli quality; false turns brotli off. @default 11 */
+  brotli: number | false
+  /** Directory of the persistent, size-bounded cache keyed by content hash; false = memory only. */
+  cacheDir: string | false
+  /** Upper bound of the on-disk cache in bytes. @default 50_000_000 */
+  cacheMaxBytes?: number
+}
+
+/** A byte range [start, end) of the file owned by `key` (a module index, or -1 for glue). */
+export interface ByteSegment {
+  start: number
+  end: number
+  key: number
+}
+
+export interface MeasureRequest {
+  /** Any label (the output file); used in error messages only. */
+  file: string
+  bytes: Uint8Array
+  /**
+   * Disjoint, sorted byte ranges covering the file (gaps count as glue). When given, the result
+   * carries compressed bytes per key; keys may repeat (one module in several ranges).
+   */
+  segments?: ByteSegment[]
+}
+
+export interface MeasureResult {
+  file: string
+  rawBytes: number
+  gzipBytes: number | null
+  brotliBytes: number | null
+  /**
+   * Per key: raw, gzip and brotli bytes. Key -1 collects the glue (gaps + container overhead).
+   * Sums over all keys equal rawBytes / gzipBytes / brotliBytes exactly.
+   */
+  byKey?: Map<number, { rawBytes: number, gzipBytes: number | null, brotliBytes: number | null }>
+}
+
+export interface Measurer {
+  measure: (requests: MeasureRequest[]) => Promise<MeasureResult[]>
+  /** Release workers and flush the cache. */
+  close: () => Promise<void>
+}

@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+import('../dist/cli.mjs').then(m => m.runCli(process.argv.slice(2)))
