@@ -4,5 +4,7 @@ export default defineConfig({
   entry: ['src/index.ts'],
   format: 'esm',
   dts: true,
-  platform: 'neutral',
+  // node: renderReport reads the prebuilt UI (dist/client.js, see scripts/build-client.mjs) from disk.
+  platform: 'node',
+  deps: { neverBundle: [/^@weighbridge\//, 'esbuild'] },
 })

@@ -5,4 +5,6 @@ export default defineConfig({
   format: 'esm',
   dts: true,
   platform: 'neutral',
+  // `.mjs` / `.d.mts` like the other packages: package.json exports point there (neutral would emit `.js`).
+  fixedExtension: true,
 })

@@ -75,6 +75,8 @@ export interface CollectedModule {
 export interface CollectedHtmlPage {
   /** Absolute path of the emitted HTML file. */
   fileName: string
+  /** The entry name to show (the page's path inside the output dir, e.g. `index.html`); default: the report path. */
+  name?: string
   /** Absolute paths of the output files its `<script type=module>` / `<script>` tags load. */
   scripts: string[]
   /** Absolute paths of the stylesheets it links. */

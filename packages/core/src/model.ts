@@ -209,6 +209,8 @@ export interface BudgetResult {
   metric: 'raw' | 'gzip' | 'brotli' | 'count'
   /** Measured value (bytes, count, or percent growth for percent budgets). */
   actual: number
+  /** Unit of `actual` and the limits: `percent` for percent growth budgets; absent = bytes (count for metric `count`). */
+  unit?: 'bytes' | 'percent' | 'count'
   warnLimit: number | null
   errorLimit: number | null
   level: BudgetLevel
@@ -235,7 +237,97 @@ export interface ReportDiff {
   totals: { before: Sizes, after: Sizes }
 }
 
+/**
+ * What the injected runtime (`@weighbridge/runtime`, `globalThis.__WEIGHBRIDGE__.snapshot()`) saw in
+ * a running page: live listeners / timers / observers per source location, leaks (live count growing
+ * with repeated interactions), sampled spans and the heap trend. JSON-serialisable; attach a saved
+ * one to a report with the `runtime.snapshot` option or `--runtime-snapshot <file>`.
+ */
 export interface RuntimeSnapshot {
-  /** Free-form for now: the runtime package (issue 9) defines its shape. */
-  [key: string]: unknown
+  schemaVersion: 1
+  /** The page the snapshot was taken on (`location.href`), null outside a browser. */
+  url: string | null
+  /** Fraction of spans measured (module evaluation, user spans). */
+  sampleRate: number
+  /** `performance.now()` when the snapshot was taken. */
+  takenAtMs: number
+  /** Iterations marked with `__WEIGHBRIDGE__.iteration()` since the last reset. */
+  iterations: number
+  /** Every tagged call site that ran at least once, sorted by id. */
+  sites: RuntimeSite[]
+  /** Sites whose live count grows with the iterations, largest growth first. */
+  leaks: RuntimeLeak[]
+  /** Sampled spans aggregated by kind and name, longest total first. */
+  spans: RuntimeSpanStats[]
+  /** Heap samples and trend; null when the browser gives no heap figure. */
+  heap: RuntimeHeap | null
+}
+
+export type RuntimeSiteKind = 'listener' | 'interval' | 'timeout' | 'animation-frame' | 'observer' | 'release'
+
+export interface RuntimeSite {
+  /** Small integer the build assigned to the call site. */
+  id: number
+  /** Source file relative to the project root, POSIX; 1-based line and column in the original source. */
+  file: string
+  line: number
+  column: number
+  kind: RuntimeSiteKind
+  /** The API called there: `addEventListener`, `setInterval`, `new ResizeObserver`, `removeEventListener`... */
+  api: string
+  /** Registrations made here (for release sites: times the release call ran). */
+  added: number
+  /** Registrations made here that were released (removed, cleared, fired, disconnected, aborted). */
+  released: number
+  /** Registrations made here dropped because their target was garbage-collected. */
+  collected: number
+  /** added - released - collected. */
+  live: number
+  /** The live count at each `iteration()` mark since the last reset (the last 200 marks). */
+  liveByIteration: number[]
+}
+
+export interface RuntimeLeak {
+  site: number
+  file: string
+  line: number
+  column: number
+  api: string
+  /** Live registrations at the last iteration mark. */
+  live: number
+  /** Theil–Sen slope of the live count per iteration. */
+  growthPerIteration: number
+  /** Iteration marks the slope was estimated from. */
+  iterations: number
+  /** One readable line: where, how many, how fast, what to do. */
+  message: string
+}
+
+export interface RuntimeSpanStats {
+  kind: 'module' | 'user' | 'longtask'
+  /** Module file, user span name, or `longtask`. */
+  name: string
+  /** Sampled occurrences (long tasks: all of them). */
+  count: number
+  totalMs: number
+  maxMs: number
+}
+
+export interface RuntimeHeapSample {
+  atMs: number
+  usedBytes: number
+}
+
+export interface RuntimeHeap {
+  source: 'performance.memory' | 'measureUserAgentSpecificMemory'
+  /** The last 120 samples. */
+  samples: RuntimeHeapSample[]
+  /** The browser's heap limit, when it tells. */
+  limitBytes: number | null
+  /** Theil–Sen slope of used heap over time, with a 95 % confidence interval; null under 4 samples. */
+  slopeBytesPerSecond: number | null
+  slopeLowBytesPerSecond: number | null
+  slopeHighBytesPerSecond: number | null
+  /** Predicted time until the limit at the median slope, when even the lower bound grows; else null. */
+  msToLimit: number | null
 }

@@ -45,8 +45,17 @@ export interface MeasureResult {
   byKey?: Map<number, { rawBytes: number, gzipBytes: number | null, brotliBytes: number | null }>
 }
 
+export interface MeasureStats {
+  /** Files compressed (per file, whichever algorithms were on) since the measurer was created. */
+  compressedFiles: number
+  /** Files answered from the memory or disk cache without compressing (files with both algorithms off count in neither). */
+  cacheHits: number
+}
+
 export interface Measurer {
   measure: (requests: MeasureRequest[]) => Promise<MeasureResult[]>
-  /** Release workers and flush the cache. */
+  /** Counters since creation (a live object, updated as files are measured). */
+  readonly stats: MeasureStats
+  /** Wait for pending cache writes and trim the disk cache to its bound (compression needs no teardown). */
   close: () => Promise<void>
 }

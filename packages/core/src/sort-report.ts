@@ -1,0 +1,76 @@
+/**
+ * The report's canonical order: every array sorted by its id (code unit order, no locale), findings
+ * by gzip savings then id. With sorted keys (`serializeReport`) the same build gives the same bytes.
+ */
+import type { Finding, Report, SizeDelta } from './model'
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+function sortStrings(values: string[]): string[] {
+  return [...new Set(values)].sort(compareStrings)
+}
+
+function sortBy<T>(values: T[], key: (value: T) => string): T[] {
+  return [...values].sort((a, b) => compareStrings(key(a), key(b)))
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  const savingsA = a.savings.gzipBytes ?? a.savings.rawBytes
+  const savingsB = b.savings.gzipBytes ?? b.savings.rawBytes
+  return savingsB - savingsA || b.savings.rawBytes - a.savings.rawBytes || compareStrings(a.id, b.id)
+}
+
+function sortDeltas(deltas: SizeDelta[]): SizeDelta[] {
+  return sortBy(deltas, delta => delta.id)
+}
+
+/** A copy of `report` with every array in canonical order. */
+export function sortReport(report: Report): Report {
+  return {
+    ...report,
+    outputs: sortBy(report.outputs, output => output.file),
+    chunks: sortBy(report.chunks, chunk => chunk.file).map(chunk => ({
+      ...chunk,
+      imports: sortStrings(chunk.imports),
+      dynamicImports: sortStrings(chunk.dynamicImports),
+      css: sortStrings(chunk.css),
+      assets: sortStrings(chunk.assets),
+      modules: sortBy(chunk.modules, module => module.id).map(module => ({
+        ...module,
+        renderedExports: module.renderedExports === null ? null : sortStrings(module.renderedExports),
+      })),
+    })),
+    modules: sortBy(report.modules, module => module.id).map(module => ({
+      ...module,
+      exports: module.exports === null ? null : sortStrings(module.exports),
+      imports: [...module.imports].sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.kind, b.kind)),
+      importers: sortStrings(module.importers),
+      dynamicImporters: sortStrings(module.dynamicImporters),
+    })),
+    packages: sortBy(report.packages, pkg => pkg.id),
+    entries: sortBy(report.entries, entry => entry.name).map(entry => ({
+      ...entry,
+      chunks: sortStrings(entry.chunks),
+      initialLoad: { ...entry.initialLoad, files: sortStrings(entry.initialLoad.files) },
+      lazyLoad: { ...entry.lazyLoad, files: sortStrings(entry.lazyLoad.files) },
+    })),
+    findings: [...report.findings].sort(compareFindings).map(finding => ({
+      ...finding,
+      modules: sortStrings(finding.modules),
+      packages: sortStrings(finding.packages),
+    })),
+    // Budgets keep their configuration order (`budgets[0]`, `budgets[1]`, ...).
+    budgets: report.budgets,
+    diff: report.diff === null
+      ? null
+      : {
+          ...report.diff,
+          modules: sortDeltas(report.diff.modules),
+          packages: sortDeltas(report.diff.packages),
+          chunks: sortDeltas(report.diff.chunks),
+          entries: sortDeltas(report.diff.entries),
+        },
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * The Rollup-family adapter (Rollup 4, Rolldown, Vite 8): reads the finished bundle in
+ * `generateBundle` (order 'post') and the module graph through `this.getModuleInfo`, collects one
+ * `CollectedBuild` per build (all outputs), and hands it to `finishBuild()` once, in `closeBundle`.
+ *
+ * Source maps: when the user did not ask for them, the plugin sets `sourcemap: 'hidden'` (the code
+ * does not change, there is no `//# sourceMappingURL`) so minified output can be attributed through
+ * the map, and removes those `.map` files from the bundle before they are written.
+ */
+import type { BundlerName, CollectedBuild, CollectedChunk, CollectedFile, CollectedHtmlPage, CollectedModule, CollectedSourceMap } from '@weighbridge/core'
+import type { PluginSession } from '../session'
+import path from 'node:path'
+import { finishBuild, resolveProjectRoot } from '../pipeline'
+import { readPageReferences } from './html-page'
+
+export type RollupFamilyKey = 'rollup' | 'rolldown' | 'vite'
+
+// The parts of the three bundlers' plugin APIs this adapter reads (structural, so one code path
+// serves Rollup's, Rolldown's and Vite's types).
+interface RenderedModuleLike {
+  code?: string | null
+  renderedLength?: number
+  renderedExports?: string[]
+}
+
+interface SourceMapLike {
+  version?: number
+  file?: string
+  sources: (string | null)[]
+  sourceRoot?: string
+  mappings: string
+  names?: string[]
+}
+
+interface OutputChunkLike {
+  type: 'chunk'
+  fileName: string
+  name: string
+  code: string
+  isEntry: boolean
+  isDynamicEntry: boolean
+  facadeModuleId: string | null
+  imports: string[]
+  dynamicImports: string[]
+  modules: Record<string, RenderedModuleLike>
+  map?: SourceMapLike | null
+  sourcemapFileName?: string | null
+  viteMetadata?: { importedCss: Set<string>, importedAssets: Set<string> }
+}
+
+interface OutputAssetLike {
+  type: 'asset'
+  fileName: string
+  source: string | Uint8Array
+}
+
+type BundleLike = Record<string, OutputChunkLike | OutputAssetLike>
+
+interface ModuleInfoLike {
+  id: string
+  importedIds?: readonly string[]
+  dynamicallyImportedIds?: readonly string[]
+  importers?: readonly string[]
+  dynamicImporters?: readonly string[]
+  exports?: string[] | null
+  isEntry?: boolean
+  isExternal?: boolean
+  moduleSideEffects?: boolean | 'no-treeshake' | null
+  inputFormat?: 'es' | 'cjs' | 'unknown'
+  meta?: Record<string, any>
+}
+
+interface PluginContextLike {
+  meta: { rollupVersion?: string, rolldownVersion?: string, viteVersion?: string, watchMode?: boolean }
+  environment?: { name: string }
+  getModuleIds: () => Iterable<string>
+  getModuleInfo: (id: string) => ModuleInfoLike | null
+  error: (message: string) => never
+  warn: (message: string) => void
+}
+
+interface OutputOptionsLike {
+  dir?: string
+  file?: string
+  sourcemap?: boolean | 'inline' | 'hidden' | null
+}
+
+interface BuildState {
+  root: string
+  bundlerVersion: string | undefined
+  files: CollectedFile[]
+  modules: CollectedModule[] | null
+  htmlPages: CollectedHtmlPage[]
+}
+
+const DEFAULT_STATE_KEY = 'default'
+
+/** Where an output goes (bundlers resolve relative output paths against the working directory). */
+function describeOutputTarget(options: OutputOptionsLike): string {
+  return options.file ? path.resolve(options.file) : path.resolve(options.dir ?? '.')
+}
+
+function readBundlerVersion(context: PluginContextLike, key: RollupFamilyKey): string | undefined {
+  if (key === 'vite')
+    return context.meta.viteVersion
+  return key === 'rolldown' ? context.meta.rolldownVersion : context.meta.rollupVersion
+}
+
+function readModuleFormat(info: ModuleInfoLike, key: RollupFamilyKey): CollectedModule['format'] {
+  if (info.isExternal)
+    return undefined
+  if (info.inputFormat !== undefined)
+    return info.inputFormat === 'es' ? 'esm' : info.inputFormat === 'cjs' ? 'cjs' : undefined
+  if (key !== 'rollup')
+    return undefined
+  // Rollup parses ES modules only; @rollup/plugin-commonjs marks what it converted.
+  return info.meta?.commonjs?.isCommonJS ? 'cjs' : 'esm'
+}
+
+function readRequiredIds(info: ModuleInfoLike): string[] | undefined {
+  const requires: unknown = info.meta?.commonjs?.requires
+  if (!Array.isArray(requires))
+    return undefined
+  return requires.flatMap((item: { resolved?: { id?: unknown } | null }) =>
+    typeof item?.resolved?.id === 'string' ? [item.resolved.id] : [])
+}
+
+function collectModules(context: PluginContextLike, key: RollupFamilyKey): CollectedModule[] {
+  const modules: CollectedModule[] = []
+  for (const id of context.getModuleIds()) {
+    const info = context.getModuleInfo(id)
+    if (!info)
+      continue
+    const sideEffects = info.moduleSideEffects
+    modules.push({
+      id,
+      importedIds: [...info.importedIds ?? []],
+      dynamicallyImportedIds: [...info.dynamicallyImportedIds ?? []],
+      requiredIds: readRequiredIds(info),
+      importers: [...info.importers ?? []],
+      dynamicImporters: [...info.dynamicImporters ?? []],
+      exports: Array.isArray(info.exports) ? [...info.exports] : undefined,
+      format: readModuleFormat(info, key),
+      sideEffects: sideEffects === null || sideEffects === undefined ? undefined : sideEffects !== false,
+      isEntry: info.isEntry,
+    })
+  }
+  return modules
+}
+
+function copySourceMap(map: SourceMapLike | null | undefined): CollectedSourceMap | null {
+  if (!map || typeof map.mappings !== 'string')
+    return null
+  // sourcesContent is left behind: attribution needs positions only.
+  return { version: map.version, file: map.file, sources: [...map.sources], sourceRoot: map.sourceRoot, mappings: map.mappings, names: [] }
+}
+
+const STYLE_MODULE = /\.(?:css|scss|sass|less|styl|stylus|pcss|postcss|sss)(?:$|\?)/i
+
+/** Vite: the CSS file of a JS chunk carries the chunk's style modules (when the chunk has one CSS file). */
+function collectViteCssChunks(chunks: OutputChunkLike[], outDir: string): Map<string, CollectedChunk> {
+  const cssChunks = new Map<string, CollectedChunk>()
+  for (const chunk of chunks) {
+    const importedCss = [...chunk.viteMetadata?.importedCss ?? []]
+    const styleModules = Object.keys(chunk.modules).filter(id => STYLE_MODULE.test(id))
+    if (importedCss.length !== 1 || styleModules.length === 0)
+      continue
+    const cssFile = importedCss[0]!
+    const existing = cssChunks.get(cssFile)
+    if (existing) {
+      for (const id of styleModules) {
+        if (!existing.modules.some(module => module.id === id))
+          existing.modules.push({ id })
+      }
+      continue
+    }
+    cssChunks.set(cssFile, {
+      name: chunk.name,
+      kind: 'css',
+      isEntry: false,
+      isDynamicEntry: false,
+      imports: [],
+      dynamicImports: [],
+      assets: [...chunk.viteMetadata?.importedAssets ?? []].map(file => path.resolve(outDir, file)),
+      modules: styleModules.map(id => ({ id })),
+    })
+  }
+  return cssChunks
+}
+
+export interface RollupFamilyHooks {
+  apply?: 'build'
+  applyToEnvironment?: (environment: { name: string }) => boolean
+  config?: (config: { build?: { sourcemap?: unknown } }) => { build: { sourcemap: 'hidden' } } | null
+  configResolved?: (config: { root: string, base: string }) => void
+  buildStart: (this: PluginContextLike) => void
+  outputOptions: (this: unknown, options: OutputOptionsLike) => OutputOptionsLike | null
+  generateBundle: { order: 'post', handler: (this: PluginContextLike, options: OutputOptionsLike, bundle: BundleLike) => void }
+  closeBundle: (this: PluginContextLike) => Promise<void>
+  closeWatcher: () => Promise<void>
+}
+
+/** The hooks for one bundler key; merged by unplugin into the plugin for that bundler only. */
+export function createRollupFamilyHooks(session: PluginSession, key: RollupFamilyKey): RollupFamilyHooks {
+  const { resolved, logger } = session
+  const bundler: BundlerName = key
+  const states = new Map<string, BuildState>()
+  /** Output targets whose source maps the plugin turned on (and whose .map files it must drop). */
+  const forcedSourcemapTargets = new Set<string>()
+  let viteRoot: string | undefined
+  let viteBase = '/'
+  /** Vite: the plugin turned `build.sourcemap` on (Vite keeps its maps in sync only when it is on). */
+  let viteForcedSourcemap = false
+
+  const stateKey = (context: PluginContextLike): string => context.environment?.name ?? DEFAULT_STATE_KEY
+  const projectRoot = (): string => resolveProjectRoot(resolved, viteRoot ?? process.cwd())
+
+  function startState(context: PluginContextLike): BuildState {
+    const state: BuildState = { root: projectRoot(), bundlerVersion: readBundlerVersion(context, key), files: [], modules: null, htmlPages: [] }
+    states.set(stateKey(context), state)
+    return state
+  }
+
+  function collectOutput(context: PluginContextLike, options: OutputOptionsLike, bundle: BundleLike): void {
+    const state = states.get(stateKey(context)) ?? startState(context)
+    state.modules ??= collectModules(context, key)
+    const outDir = path.resolve(options.dir ?? (options.file ? path.dirname(options.file) : '.'))
+    const dropMaps = options.sourcemap === 'hidden' && (viteForcedSourcemap || forcedSourcemapTargets.has(describeOutputTarget(options)))
+    const items = Object.values(bundle)
+    const chunks = items.filter((item): item is OutputChunkLike => item.type === 'chunk')
+    const droppedMaps = new Set(dropMaps ? chunks.flatMap(chunk => chunk.sourcemapFileName ?? `${chunk.fileName}.map`) : [])
+    const bundleFiles = new Set(Object.keys(bundle).filter(file => !droppedMaps.has(file)))
+    const cssChunks = key === 'vite' ? collectViteCssChunks(chunks, outDir) : new Map<string, CollectedChunk>()
+    const inBundle = (file: string): boolean => bundleFiles.has(file)
+    const toAbsolute = (file: string): string => path.resolve(outDir, file)
+
+    for (const item of items) {
+      if (droppedMaps.has(item.fileName))
+        continue
+      const fileName = toAbsolute(item.fileName)
+      if (item.type === 'asset') {
+        const cssChunk = cssChunks.get(item.fileName)
+        state.files.push(cssChunk ? { fileName, contents: item.source, chunk: cssChunk } : { fileName, contents: item.source })
+        if (item.fileName.endsWith('.html')) {
+          const html = typeof item.source === 'string' ? item.source : new TextDecoder().decode(item.source)
+          const references = readPageReferences(html, item.fileName, viteBase, bundleFiles)
+          state.htmlPages.push({ fileName, name: item.fileName, scripts: references.scripts.map(toAbsolute), styles: references.styles.map(toAbsolute) })
+        }
+        continue
+      }
+      state.files.push({
+        fileName,
+        contents: item.code,
+        chunk: {
+          name: item.name,
+          kind: 'js',
+          isEntry: item.isEntry,
+          isDynamicEntry: item.isDynamicEntry,
+          entryModule: item.facadeModuleId ?? undefined,
+          imports: item.imports.filter(inBundle).map(toAbsolute),
+          dynamicImports: item.dynamicImports.filter(inBundle).map(toAbsolute),
+          css: [...item.viteMetadata?.importedCss ?? []].map(toAbsolute),
+          assets: [...item.viteMetadata?.importedAssets ?? []].map(toAbsolute),
+          modules: Object.entries(item.modules).map(([id, module]) => ({
+            id,
+            code: module.code,
+            renderedLength: module.renderedLength,
+            renderedExports: module.renderedExports ? [...module.renderedExports] : undefined,
+          })),
+          map: copySourceMap(item.map),
+        },
+      })
+    }
+    for (const file of droppedMaps)
+      delete bundle[file]
+  }
+
+  async function finishState(context: PluginContextLike, key: string, state: BuildState): Promise<void> {
+    states.delete(key)
+    const collected: CollectedBuild = {
+      bundler,
+      bundlerVersion: state.bundlerVersion,
+      root: state.root,
+      files: state.files,
+      modules: state.modules ?? [],
+      htmlPages: state.htmlPages,
+    }
+    const result = await finishBuild(collected, resolved, logger, session.useMeasurer(state.root))
+    for (const warning of result.warnings)
+      context.warn(warning)
+    if (result.errors.length > 0)
+      context.error(result.errors.join('\n'))
+  }
+
+  const hooks: RollupFamilyHooks = {
+    buildStart() {
+      startState(this)
+    },
+    outputOptions(options) {
+      if (options.sourcemap)
+        return null
+      forcedSourcemapTargets.add(describeOutputTarget(options))
+      return { ...options, sourcemap: 'hidden' }
+    },
+    generateBundle: {
+      order: 'post',
+      handler(options, bundle) {
+        collectOutput(this, options, bundle)
+      },
+    },
+    async closeBundle() {
+      const key = stateKey(this)
+      const state = states.get(key)
+      try {
+        if (state && state.files.length > 0)
+          await finishState(this, key, state)
+        else
+          states.delete(key)
+      }
+      finally {
+        if (!this.meta.watchMode && states.size === 0)
+          await session.closeMeasurer()
+      }
+    },
+    async closeWatcher() {
+      await session.closeMeasurer()
+    },
+  }
+  if (key === 'vite') {
+    hooks.apply = 'build'
+    // Vite edits chunks after rendering (preload helper, `__vite__mapDeps`) and updates the maps only
+    // when `build.sourcemap` is on: turn it on through the config, not just the output options.
+    hooks.config = (config) => {
+      if (config.build?.sourcemap)
+        return null
+      viteForcedSourcemap = true
+      return { build: { sourcemap: 'hidden' } }
+    }
+    hooks.applyToEnvironment = environment => resolved.environments.includes(environment.name)
+    hooks.configResolved = (config) => {
+      viteRoot = config.root
+      viteBase = config.base
+    }
+  }
+  return hooks
+}

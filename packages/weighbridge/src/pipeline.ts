@@ -1,0 +1,109 @@
+/**
+ * What happens after a bundler finished: one function per step, so each later feature inserts one
+ * call. Adapters call `finishBuild()` once per build and fail the build with the returned errors in
+ * their bundler's own way (`this.error` in Rollup/Vite/Rolldown, `compilation.errors` in webpack...).
+ *
+ *   buildReport → (G: findings) → (F: baseline diff, budgets) → write report.json → (D: HTML report)
+ *   → terminal summary → { report, errors, warnings }
+ */
+import type { CollectedBuild, FindingsOptions, Measurer, Report } from '@weighbridge/core'
+import type { Logger } from './logger'
+import type { ResolvedOptions } from './options'
+import path from 'node:path'
+import { buildReport, computeFindings, createMeasurer, serializeReport } from '@weighbridge/core'
+import { applyRuntimeToReport } from './runtime/report-runtime'
+import { applyBudgets, publishBudgets } from './budgets-step'
+import { printSummary } from './summary'
+import { generatorVersion } from './version'
+import { writeFileAtomic } from './write-file-atomic'
+import { writeHtmlReport } from './html-report-step'
+
+export interface FinishBuildResult {
+  report: Report
+  /** Absolute path of the written report.json, or null. */
+  reportPath: string | null
+  /** Messages that must fail the build (budget errors...). */
+  errors: string[]
+  /** Messages to show as warnings. */
+  warnings: string[]
+}
+
+/** The project root of a build: the `root` option, else what the adapter found. */
+export function resolveProjectRoot(resolved: ResolvedOptions, fallbackRoot: string): string {
+  return path.resolve(fallbackRoot, resolved.root ?? '.')
+}
+
+/** One measurer per plugin instance: its cache lives across watch rebuilds; close it at the end. */
+export function createPluginMeasurer(resolved: ResolvedOptions, root: string): Measurer {
+  return createMeasurer({
+    gzip: resolved.gzip,
+    brotli: resolved.brotli,
+    cacheDir: resolved.cache === false ? false : path.resolve(root, resolved.cache),
+  })
+}
+
+export async function measureBuild(collected: CollectedBuild, resolved: ResolvedOptions, measurer: Measurer): Promise<Report> {
+  return buildReport(collected, {
+    measurer,
+    generatorVersion,
+    compression: {
+      gzipLevel: resolved.gzip === false ? null : resolved.gzip,
+      brotliQuality: resolved.brotli === false ? null : resolved.brotli,
+    },
+    generatedAt: resolved.timestamps ? new Date().toISOString() : undefined,
+  })
+}
+
+/** Writes report.json atomically; returns its absolute path, or null with `reportFile: false`. */
+export async function writeReportFile(report: Report, root: string, resolved: ResolvedOptions): Promise<string | null> {
+  if (resolved.reportFile === false)
+    return null
+  const reportPath = path.resolve(root, resolved.reportFile)
+  await writeFileAtomic(reportPath, serializeReport(report))
+  return reportPath
+}
+
+export function showSummary(report: Report, reportPath: string | null, root: string, resolved: ResolvedOptions, logger: Logger): void {
+  if (!resolved.summary)
+    return
+  const shownPath = reportPath === null ? null : (path.relative(root, reportPath).replaceAll('\\', '/') || reportPath)
+  printSummary(report, shownPath, logger)
+}
+
+export async function finishBuild(collected: CollectedBuild, resolved: ResolvedOptions, logger: Logger, measurer: Measurer): Promise<FinishBuildResult> {
+  const errors: string[] = []
+  const warnings: string[] = []
+  const root = path.resolve(collected.root)
+  const report = await measureBuild(collected, resolved, measurer)
+  // (G) findings: pure analyses of the report; a failing rule must not fail the build.
+  try {
+    report.findings = await computeFindings(report, { options: resolved.findings as FindingsOptions | boolean | undefined, root })
+  }
+  catch (error) {
+    warnings.push(`findings could not be computed: ${(error as Error).message}`)
+  }
+  // (runtime) static leak findings (WB-LK*) seen while transforming, and a saved runtime snapshot.
+  try {
+    await applyRuntimeToReport(report, resolved, root)
+  }
+  catch (error) {
+    errors.push((error as Error).message)
+  }
+  // (F) baseline diff and budgets: fills report.diff and report.budgets; errors fail the build
+  // after report.json is written.
+  const budgets = await applyBudgets(report, root, resolved)
+  errors.push(...budgets.errors)
+  warnings.push(...budgets.warnings)
+  const reportPath = await writeReportFile(report, root, resolved)
+  // (F) saveBaseline, GitHub annotations and step summary.
+  await publishBudgets(report, root, budgets, logger)
+  // (D) HTML report: report.html next to report.json (option `html`); a failure is a warning.
+  try {
+    await writeHtmlReport(report, root, resolved)
+  }
+  catch (error) {
+    warnings.push(`the HTML report could not be written: ${(error as Error).message}`)
+  }
+  showSummary(report, reportPath, root, resolved, logger)
+  return { report, reportPath, errors, warnings }
+}

@@ -1,0 +1,4 @@
+import { createRolldownPlugin } from 'unplugin'
+import { unpluginFactory } from './index'
+
+export default createRolldownPlugin(unpluginFactory)
