@@ -1,0 +1,4 @@
+import { createEsbuildPlugin } from 'unplugin'
+import { unpluginFactory } from './index'
+
+export default createEsbuildPlugin(unpluginFactory)

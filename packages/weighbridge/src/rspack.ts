@@ -1,0 +1,4 @@
+import { createRspackPlugin } from 'unplugin'
+import { unpluginFactory } from './index'
+
+export default createRspackPlugin(unpluginFactory)

@@ -1,0 +1,4 @@
+import { createWebpackPlugin } from 'unplugin'
+import { unpluginFactory } from './index'
+
+export default createWebpackPlugin(unpluginFactory)
