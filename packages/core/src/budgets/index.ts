@@ -1,0 +1,6 @@
+export * from './config'
+export * from './limits'
+export { checkBudgets, findChunkCounterpart } from './check-budgets'
+export type { BudgetCheck, CheckBudgetsOptions } from './check-budgets'
+export { formatLimit, renderBudgetSnippet, suggestBudgets } from './suggest-budgets'
+export type { SuggestBudgetsOptions, SuggestedBudget } from './suggest-budgets'
