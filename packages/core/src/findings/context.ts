@@ -1,0 +1,283 @@
+/**
+ * What every rule reads besides the report: lookups by id, each module's shipped bytes split by
+ * load (initial / lazy), and the project's source files (to point at the import statement to
+ * change). Built once per run by `createFindingsContext`.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import path from 'node:path'
+import type { Chunk, Finding, Module, Package, Report, Sizes } from '../model'
+import type { ImportStatement } from './import-scan'
+import { scanImports } from './import-scan'
+import type { ResolvedFindingsOptions } from './types'
+
+export type Savings = Finding['savings']
+
+export interface ModuleLoadSizes {
+  /** Every copy in every chunk. */
+  total: Sizes
+  /** Copies in chunks some entry loads before it runs. */
+  initial: Sizes
+  /** Copies only in chunks loaded later. */
+  lazy: Sizes
+}
+
+export interface FindingsContext {
+  /** Absolute project root (module ids are relative to it); null = sources cannot be read. */
+  root: string | null
+  options: ResolvedFindingsOptions
+  moduleById: Map<string, Module>
+  packageById: Map<string, Package>
+  chunkByFile: Map<string, Chunk>
+  /** Modules of each package folder (bundled or not), sorted by id. */
+  modulesByPackage: Map<string, Module[]>
+  /** Output files in the initial load of at least one entry. */
+  initialFiles: Set<string>
+  sizesOf: (moduleId: string) => ModuleLoadSizes
+  isShipped: (moduleId: string) => boolean
+  /** Sum of the modules' shipped bytes (all copies, or only those in initial / lazy files). */
+  sumSizes: (moduleIds: Iterable<string>, load?: 'total' | 'initial' | 'lazy') => Savings
+  /** Where the modules' bytes are: only in initial files, only in lazy ones, or both. */
+  loadOf: (moduleIds: Iterable<string>) => Finding['load']
+  isAppModule: (moduleId: string) => boolean
+  packageNameOf: (moduleId: string) => string | null
+  /** The module's source file, read from disk under `root`; null when virtual, missing or no root. */
+  readSource: (moduleId: string) => string | null
+  /** Import statements of the module's source (null when the source cannot be read). */
+  importsOf: (moduleId: string) => ImportStatement[] | null
+  /** The statement in `importerId`'s source that imports `targetId` (best match), if found. */
+  findImportStatement: (importerId: string, targetId: string) => ImportStatement | null
+  /** The package folder `name` resolves to from the module's directory (node_modules lookup), relative to root. */
+  resolvePackageFolder: (fromModuleId: string, name: string) => string | null
+  /** A module as people read it: `react-dom/client.js` for package modules, the id for the app's own. */
+  displayModule: (moduleId: string) => string
+}
+
+const zeroSizes = (): Sizes => ({ rawBytes: 0, gzipBytes: 0, brotliBytes: 0 })
+
+function addInto(target: Sizes, add: Sizes): void {
+  target.rawBytes += add.rawBytes
+  target.gzipBytes = target.gzipBytes === null || add.gzipBytes === null ? null : target.gzipBytes + add.gzipBytes
+  target.brotliBytes = target.brotliBytes === null || add.brotliBytes === null ? null : target.brotliBytes + add.brotliBytes
+}
+
+/** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`; relative/absolute → null. */
+export function readSpecifierPackageName(specifier: string): string | null {
+  if (specifier.startsWith('.') || specifier.startsWith('/') || /^[a-z]+:/i.test(specifier)) return null
+  const parts = specifier.split('/')
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!
+}
+
+function stripQuery(id: string): string {
+  const index = id.indexOf('?')
+  return index === -1 ? id : id.slice(0, index)
+}
+
+function stripExtension(file: string): string {
+  return file.replace(/\.(?:[cm]?[jt]sx?|json|css|scss|sass|less|vue|svelte)$/, '')
+}
+
+function computeInitialFiles(report: Report): Set<string> {
+  const files = new Set<string>()
+  for (const entry of report.entries) for (const file of entry.initialLoad.files) files.add(file)
+  if (report.entries.length > 0) return files
+  // No entries recorded: the static-import closure of the entry chunks.
+  const chunkByFile = new Map(report.chunks.map(chunk => [chunk.file, chunk]))
+  const stack = report.chunks.filter(chunk => chunk.isEntry).map(chunk => chunk.file)
+  while (stack.length > 0) {
+    const file = stack.pop()!
+    if (files.has(file)) continue
+    files.add(file)
+    const chunk = chunkByFile.get(file)
+    if (chunk) stack.push(...chunk.imports, ...chunk.css)
+  }
+  return files
+}
+
+export function createFindingsContext(report: Report, options: ResolvedFindingsOptions, root: string | null): FindingsContext {
+  const moduleById = new Map(report.modules.map(module => [module.id, module]))
+  const packageById = new Map(report.packages.map(pkg => [pkg.id, pkg]))
+  const chunkByFile = new Map(report.chunks.map(chunk => [chunk.file, chunk]))
+  const modulesByPackage = new Map<string, Module[]>()
+  for (const module of report.modules) {
+    if (module.package === null) continue
+    const list = modulesByPackage.get(module.package)
+    if (list) list.push(module)
+    else modulesByPackage.set(module.package, [module])
+  }
+  const initialFiles = computeInitialFiles(report)
+
+  const sizesById = new Map<string, ModuleLoadSizes>()
+  for (const chunk of report.chunks) {
+    const isInitial = initialFiles.has(chunk.file)
+    for (const part of chunk.modules) {
+      let sizes = sizesById.get(part.id)
+      if (!sizes) {
+        sizes = { total: zeroSizes(), initial: zeroSizes(), lazy: zeroSizes() }
+        sizesById.set(part.id, sizes)
+      }
+      addInto(sizes.total, part)
+      addInto(isInitial ? sizes.initial : sizes.lazy, part)
+    }
+  }
+  const emptySizes: ModuleLoadSizes = { total: zeroSizes(), initial: zeroSizes(), lazy: zeroSizes() }
+  const sizesOf = (moduleId: string): ModuleLoadSizes => sizesById.get(moduleId) ?? emptySizes
+  const isShipped = (moduleId: string): boolean => sizesById.has(moduleId)
+
+  const sumSizes = (moduleIds: Iterable<string>, load: 'total' | 'initial' | 'lazy' = 'total'): Savings => {
+    const sum = zeroSizes()
+    for (const id of new Set(moduleIds)) {
+      const sizes = sizesById.get(id)
+      if (sizes) addInto(sum, sizes[load])
+    }
+    return sum
+  }
+  const loadOf = (moduleIds: Iterable<string>): Finding['load'] => {
+    let initial = false
+    let lazy = false
+    for (const id of moduleIds) {
+      const sizes = sizesById.get(id)
+      if (!sizes) continue
+      if (sizes.initial.rawBytes > 0) initial = true
+      if (sizes.lazy.rawBytes > 0) lazy = true
+    }
+    return initial && lazy ? 'total' : lazy ? 'lazy' : 'initial'
+  }
+
+  const isAppModule = (moduleId: string): boolean => {
+    const module = moduleById.get(moduleId)
+    return module !== undefined && module.package === null && !moduleId.startsWith('virtual:') && !moduleId.includes('node_modules/')
+  }
+  const packageNameOf = (moduleId: string): string | null => {
+    const pkgId = moduleById.get(moduleId)?.package
+    return pkgId ? packageById.get(pkgId)?.name ?? null : null
+  }
+
+  const sourceCache = new Map<string, string | null>()
+  const readSource = (moduleId: string): string | null => {
+    if (root === null || moduleId.startsWith('virtual:') || moduleId.includes('\0')) return null
+    const file = stripQuery(moduleId)
+    if (sourceCache.has(file)) return sourceCache.get(file)!
+    let source: string | null = null
+    try {
+      source = readFileSync(path.resolve(root, file), 'utf8')
+    }
+    catch {}
+    sourceCache.set(file, source)
+    return source
+  }
+  const importsCache = new Map<string, ImportStatement[] | null>()
+  const importsOf = (moduleId: string): ImportStatement[] | null => {
+    const file = stripQuery(moduleId)
+    if (importsCache.has(file)) return importsCache.get(file)!
+    const source = readSource(file)
+    const statements = source === null ? null : scanImports(source)
+    importsCache.set(file, statements)
+    return statements
+  }
+
+  const folderCache = new Map<string, string | null>()
+  const resolvePackageFolder = (fromModuleId: string, name: string): string | null => {
+    if (root === null) return null
+    let dir = path.dirname(path.resolve(root, stripQuery(fromModuleId)))
+    const key = `${dir}\0${name}`
+    if (folderCache.has(key)) return folderCache.get(key)!
+    let found: string | null = null
+    for (;;) {
+      const candidate = path.join(dir, 'node_modules', name)
+      if (existsSync(path.join(candidate, 'package.json'))) {
+        try {
+          found = path.relative(root, realpathSync(candidate)).split(path.sep).join('/')
+        }
+        catch {}
+        break
+      }
+      const parent = path.dirname(dir)
+      if (parent === dir) break
+      dir = parent
+    }
+    folderCache.set(key, found)
+    return found
+  }
+
+  /** 2 = the specifier names the target file itself, 1 = its package, 0 = no match. */
+  const scoreSpecifier = (importerId: string, specifier: string, targetId: string): number => {
+    const target = stripQuery(targetId)
+    const name = readSpecifierPackageName(specifier)
+    if (name === null) {
+      if (!specifier.startsWith('.')) return 0
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(stripQuery(importerId)), specifier))
+      if (target === resolved || stripExtension(target) === stripExtension(resolved)) return 2
+      if (stripExtension(target) === `${resolved}/index`) return 2
+      return 0
+    }
+    const targetModule = moduleById.get(targetId)
+    if (!targetModule?.package) return 0
+    const folder = resolvePackageFolder(importerId, name)
+    const samePackage = folder !== null ? folder === targetModule.package : packageById.get(targetModule.package)?.name === name
+    if (!samePackage) return 0
+    const subpath = specifier.slice(name.length + 1)
+    if (subpath === '') return 1
+    const inPackage = target.slice(targetModule.package.length + 1)
+    return stripExtension(inPackage) === stripExtension(subpath) || stripExtension(inPackage) === `${subpath}/index` ? 2 : 1
+  }
+
+  const findImportStatement = (importerId: string, targetId: string): ImportStatement | null => {
+    const statements = importsOf(importerId)
+    if (!statements) return null
+    let best: ImportStatement | null = null
+    let bestScore = 0
+    for (const statement of statements) {
+      if (statement.typeOnly) continue
+      const score = scoreSpecifier(importerId, statement.specifier, targetId)
+      if (score > bestScore) {
+        best = statement
+        bestScore = score
+      }
+    }
+    return best
+  }
+
+  const displayModule = (moduleId: string): string => {
+    const pkgId = moduleById.get(moduleId)?.package
+    const pkg = pkgId ? packageById.get(pkgId) : undefined
+    return pkg && moduleId.startsWith(`${pkg.id}/`) ? `${pkg.name}/${moduleId.slice(pkg.id.length + 1)}` : moduleId
+  }
+
+  return {
+    root,
+    options,
+    moduleById,
+    packageById,
+    chunkByFile,
+    modulesByPackage,
+    initialFiles,
+    sizesOf,
+    isShipped,
+    sumSizes,
+    loadOf,
+    isAppModule,
+    packageNameOf,
+    readSource,
+    importsOf,
+    findImportStatement,
+    resolvePackageFolder,
+    displayModule,
+  }
+}
+
+/** `savings` minus `other`, floored at zero (nulls stay null). */
+export function subtractSavings(savings: Savings, other: Savings): Savings {
+  const minus = (a: number | null, b: number | null): number | null => a === null || b === null ? null : Math.max(0, a - b)
+  return { rawBytes: Math.max(0, savings.rawBytes - other.rawBytes), gzipBytes: minus(savings.gzipBytes, other.gzipBytes), brotliBytes: minus(savings.brotliBytes, other.brotliBytes) }
+}
+
+/** Scales all three figures by `factor` (rounded). */
+export function scaleSavings(savings: Savings, factor: number): Savings {
+  const scale = (value: number | null): number | null => value === null ? null : Math.round(value * factor)
+  return { rawBytes: Math.round(savings.rawBytes * factor), gzipBytes: scale(savings.gzipBytes), brotliBytes: scale(savings.brotliBytes) }
+}
+
+/** The ranking figure: gzip bytes, or raw bytes when gzip was not measured. */
+export function rankingBytes(savings: Savings): number {
+  return savings.gzipBytes ?? savings.rawBytes
+}

@@ -1,0 +1,7 @@
+export { computeFindings, describeRule, findingsRules, resolveFindingsOptions } from './run-findings'
+export type { ComputeFindingsInput } from './run-findings'
+export { formatFindingsLines, formatSavings } from './format-findings'
+export type { FormatFindingsOptions } from './format-findings'
+export { writeLazySnippet } from './rules/lazy-load-candidates'
+export { defaultFindingsOptions } from './types'
+export type { FindingDraft, FindingsIgnore, FindingsOptions, FindingsRule, ResolvedFindingsOptions, RuleMeta, RuleSetting } from './types'

@@ -1,0 +1,5 @@
+export { createOffsetLocator, getCalleeName, getCalleeNameStart, getConstructedName, visitEstree } from './estree'
+export type { EstreeNode } from './estree'
+export { createLeakFindings, LEAK_RULES } from './leak-findings'
+export { scanLeakPatterns } from './scan-leak-patterns'
+export type { LeakPattern, LeakRuleCode, ScanLeakOptions } from './scan-leak-patterns'
