@@ -34,9 +34,10 @@ describe('resolveOptions', () => {
   })
 
   it('passes the reserved options through untouched', () => {
-    // Options whose owners have not typed them yet are kept as given.
-    const split = { strategy: 'vendor' }
+    // Options validated by their owners are kept as given (split: issue 8, which rejects unknown keys).
+    const split = { out: '.weighbridge/split.mjs', goals: { maxInitialRequests: 4 } }
     expect(resolveOptions({ split }).split).toBe(split)
+    expect(() => resolveOptions({ split: { strategy: 'vendor' } as never })).toThrow(/split\.strategy: unknown key/)
   })
 
   it('collects every mistake into one readable error', () => {

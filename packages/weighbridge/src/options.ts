@@ -7,6 +7,8 @@ import type { RuntimeOptions } from './runtime/runtime-options'
 import { resolveFindingsOptions, validateBudgets } from '@weighbridge/core'
 import { checkRuntimeOption } from './runtime/runtime-options'
 import { checkHtmlOption } from './html-report-step'
+import { checkSplitOption } from './split/split-option'
+import type { SplitOption } from './split/split-option'
 
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info'
 
@@ -105,10 +107,13 @@ export interface WeighbridgeOptions {
    */
   runtime?: boolean | RuntimeOptions
   /**
-   * Split-config output (owned by the split-plan work); passed through as given.
-   * @default undefined
+   * After each build, plan chunk groups from the report and write a ready-to-use configuration for
+   * the bundler in use (Rollup `manualChunks`, Vite/Rolldown `codeSplitting.groups`, webpack/Rspack
+   * `splitChunks`) plus its explanation: `true` writes `.weighbridge/split.<bundler>.mjs` with the
+   * default goals; `{ out, goals: { minChunkBytes, maxInitialRequests, vendorGroups, ... }, baselines }`.
+   * @default undefined (no split configuration)
    */
-  split?: unknown
+  split?: boolean | SplitOption
 }
 
 export interface ResolvedOptions {
@@ -282,7 +287,7 @@ const CHECKS: Record<keyof WeighbridgeOptions, Check> = {
     problems.push(...resolveFindingsOptions(value as FindingsOptions | boolean).errors)
   },
   runtime: checkRuntimeOption,
-  split: checkReserved,
+  split: (value, path, problems) => checkSplitOption(value, path, problems, describeReceived),
 }
 
 const OPTION_NAMES = Object.keys(CHECKS) as (keyof WeighbridgeOptions)[]

@@ -17,6 +17,7 @@ import { printSummary } from './summary'
 import { generatorVersion } from './version'
 import { writeFileAtomic } from './write-file-atomic'
 import { writeHtmlReport } from './html-report-step'
+import { writeSplitStep } from './split/split-option'
 
 export interface FinishBuildResult {
   report: Report
@@ -104,6 +105,10 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   catch (error) {
     warnings.push(`the HTML report could not be written: ${(error as Error).message}`)
   }
+  // (issue 8) split configuration for the bundler in use (option `split`).
+  const split = await writeSplitStep(report, root, resolved.split, logger)
+  errors.push(...split.errors)
+  warnings.push(...split.warnings)
   showSummary(report, reportPath, root, resolved, logger)
   return { report, reportPath, errors, warnings }
 }

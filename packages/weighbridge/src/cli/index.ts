@@ -18,6 +18,7 @@ import { registerBaselineCommand } from './baseline'
 import { registerBudgetsCommand } from './budgets'
 import { registerCheckCommand } from './check'
 import { registerDiffCommand } from './diff'
+import { registerSplitCommand } from './split'
 import { registerReportCommand } from './report'
 import type { InputKind } from './analyze'
 
@@ -87,6 +88,8 @@ async function runWithStreams(argv: string[], io: CliIo): Promise<number> {
   registerBaselineCommand(cli, io, setPending)
   registerDiffCommand(cli, io, setPending)
   registerBudgetsCommand(cli, io, setPending)
+  // Split configurations (issue 8).
+  registerSplitCommand(cli, io, setPending)
   registerReportCommand(cli, io, setPending)
 
   cli.help(sections => [...sections, ...(sections.some(section => section.body.includes('Exit codes:')) ? [] : [{ body: EXIT_CODES_HELP }])])
