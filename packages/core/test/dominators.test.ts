@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { computeDominators, computeReachable, computeRetainedWeights, createIndexGraph } from '../src/graph/dominators'
+import { computeDominators, computeReachable, computeRemovalBySet, computeRetainedWeights, createIndexGraph, listDominated } from '../src/graph/dominators'
 
 type Edge = readonly [number, number]
 
@@ -108,5 +108,32 @@ describe('dominators against brute force on random graphs (property)', () => {
         }
       }
     }), { numRuns: 150 })
+  })
+
+  it('listDominated(v) lists exactly the nodes v dominates', () => {
+    fc.assert(fc.property(graphArb, ({ nodeCount, edges, root }) => {
+      const d = computeDominators(createIndexGraph(nodeCount, edges), root)
+      for (let v = 0; v < nodeCount; v++) {
+        const expected = Array.from({ length: nodeCount }, (_, w) => w).filter(w => d.dominates(v, w))
+        expect(Array.from(listDominated(d, v)).sort((x, y) => x - y)).toEqual(expected)
+      }
+    }), { numRuns: 150 })
+  })
+
+  it('removing a set of nodes (a package) loses what brute-force reachability loses', () => {
+    const withSet = graphArb.chain(graph => fc.record({ graph: fc.constant(graph), sets: fc.array(fc.uniqueArray(fc.nat(graph.nodeCount - 1), { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 4 }) }))
+    fc.assert(fc.property(withSet, ({ graph: { nodeCount, edges, root }, sets }) => {
+      const indexGraph = createIndexGraph(nodeCount, edges)
+      const d = computeDominators(indexGraph, root)
+      const all = computeReachable(indexGraph, [root])
+      // Several sets against one dominator tree: the scratch marks of one call must not leak into the next.
+      for (const set of sets) {
+        const after = computeReachable(indexGraph, [root], v => set.includes(v))
+        const expected = Array.from({ length: nodeCount }, (_, v) => v).filter(v => all[v] === 1 && after[v] === 0)
+        const { removed, staysReachable } = computeRemovalBySet(indexGraph, d, set)
+        expect([...removed].sort((x, y) => x - y)).toEqual(expected)
+        for (let v = 0; v < nodeCount; v++) expect(staysReachable(v), `node ${v}`).toBe(after[v] === 1)
+      }
+    }), { numRuns: 300 })
   })
 })

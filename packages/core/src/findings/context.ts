@@ -6,6 +6,8 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import type { Chunk, Finding, Module, Package, Report, Sizes } from '../model'
+import type { ModuleGraphIndex } from './graph-index'
+import { createModuleGraphIndex } from './graph-index'
 import type { ImportStatement } from './import-scan'
 import { scanImports } from './import-scan'
 import type { ResolvedFindingsOptions } from './types'
@@ -26,6 +28,8 @@ export interface FindingsContext {
   root: string | null
   options: ResolvedFindingsOptions
   moduleById: Map<string, Module>
+  /** The module graph indexed once for this run (integer ids, CSR edges); see `graph-index.ts`. */
+  index: ModuleGraphIndex
   packageById: Map<string, Package>
   chunkByFile: Map<string, Chunk>
   /** Modules of each package folder (bundled or not), sorted by id. */
@@ -33,6 +37,8 @@ export interface FindingsContext {
   /** Output files in the initial load of at least one entry. */
   initialFiles: Set<string>
   sizesOf: (moduleId: string) => ModuleLoadSizes
+  /** Exports rendered for the module over all its chunks; null when some chunk did not say, undefined when not shipped. */
+  renderedExportsOf: (moduleId: string) => ReadonlySet<string> | null | undefined
   isShipped: (moduleId: string) => boolean
   /** Sum of the modules' shipped bytes (all copies, or only those in initial / lazy files). */
   sumSizes: (moduleIds: Iterable<string>, load?: 'total' | 'initial' | 'lazy') => Savings
@@ -105,6 +111,7 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     else modulesByPackage.set(module.package, [module])
   }
   const initialFiles = computeInitialFiles(report)
+  const index = createModuleGraphIndex(report)
 
   const sizesById = new Map<string, ModuleLoadSizes>()
   for (const chunk of report.chunks) {
@@ -143,9 +150,26 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     return initial && lazy ? 'total' : lazy ? 'lazy' : 'initial'
   }
 
+  let rendered: Map<string, Set<string> | null> | null = null
+  const renderedExportsOf = (moduleId: string): ReadonlySet<string> | null | undefined => {
+    if (rendered === null) {
+      rendered = new Map()
+      for (const chunk of report.chunks) {
+        for (const part of chunk.modules) {
+          const known = rendered.get(part.id)
+          if (known === null) continue
+          if (part.renderedExports === null) rendered.set(part.id, null)
+          else if (known === undefined) rendered.set(part.id, new Set(part.renderedExports))
+          else for (const name of part.renderedExports) known.add(name)
+        }
+      }
+    }
+    return rendered.get(moduleId)
+  }
+
   const isAppModule = (moduleId: string): boolean => {
-    const module = moduleById.get(moduleId)
-    return module !== undefined && module.package === null && !moduleId.startsWith('virtual:') && !moduleId.includes('node_modules/')
+    const i = index.indexOf.get(moduleId)
+    return i !== undefined && index.isApp[i] === 1
   }
   const packageNameOf = (moduleId: string): string | null => {
     const pkgId = moduleById.get(moduleId)?.package
@@ -170,44 +194,79 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     const file = stripQuery(moduleId)
     if (importsCache.has(file)) return importsCache.get(file)!
     const source = readSource(file)
-    const statements = source === null ? null : scanImports(source)
+    const statements = source === null ? null : scanImports(source, file)
     importsCache.set(file, statements)
     return statements
   }
 
+  // Node's lookup: `node_modules/<name>` in the importer's folder, then each parent. The existing
+  // node_modules folders per folder and each (node_modules, name) answer are looked up once.
+  const nodeModulesCache = new Map<string, string[]>()
+  const listNodeModules = (dir: string): string[] => {
+    let list = nodeModulesCache.get(dir)
+    if (list) return list
+    const parent = path.dirname(dir)
+    const own = path.join(dir, 'node_modules')
+    list = [...(existsSync(own) ? [own] : []), ...(parent === dir ? [] : listNodeModules(parent))]
+    nodeModulesCache.set(dir, list)
+    return list
+  }
+  const installedCache = new Map<string, string | null | undefined>()
+  const findInstalled = (nodeModules: string, name: string): string | null | undefined => {
+    const key = `${nodeModules}\0${name}`
+    if (installedCache.has(key)) return installedCache.get(key)
+    const candidate = path.join(nodeModules, name)
+    let found: string | null | undefined
+    if (existsSync(path.join(candidate, 'package.json'))) {
+      found = null
+      try {
+        found = path.relative(root!, realpathSync(candidate)).split(path.sep).join('/')
+      }
+      catch {}
+    }
+    installedCache.set(key, found)
+    return found
+  }
   const folderCache = new Map<string, string | null>()
   const resolvePackageFolder = (fromModuleId: string, name: string): string | null => {
     if (root === null) return null
-    let dir = path.dirname(path.resolve(root, stripQuery(fromModuleId)))
-    const key = `${dir}\0${name}`
+    const id = stripQuery(fromModuleId)
+    const key = `${id.slice(0, id.lastIndexOf('/') + 1)}\0${name}`
     if (folderCache.has(key)) return folderCache.get(key)!
     let found: string | null = null
-    for (;;) {
-      const candidate = path.join(dir, 'node_modules', name)
-      if (existsSync(path.join(candidate, 'package.json'))) {
-        try {
-          found = path.relative(root, realpathSync(candidate)).split(path.sep).join('/')
-        }
-        catch {}
+    for (const nodeModules of listNodeModules(path.dirname(path.resolve(root, id)))) {
+      const installed = findInstalled(nodeModules, name)
+      if (installed !== undefined) {
+        found = installed
         break
       }
-      const parent = path.dirname(dir)
-      if (parent === dir) break
-      dir = parent
     }
     folderCache.set(key, found)
     return found
   }
 
   /** 2 = the specifier names the target file itself, 1 = its package, 0 = no match. */
-  const scoreSpecifier = (importerId: string, specifier: string, targetId: string): number => {
+  /** A relative specifier resolved against the importer's folder: the path and its extension-less stem. */
+  const relativeCache = new Map<string, { resolved: string, stem: string }>()
+  const resolveRelative = (importerId: string, specifier: string): { resolved: string, stem: string } => {
+    const key = `${importerId}\0${specifier}`
+    let found = relativeCache.get(key)
+    if (!found) {
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(stripQuery(importerId)), specifier))
+      found = { resolved, stem: stripExtension(resolved) }
+      relativeCache.set(key, found)
+    }
+    return found
+  }
+
+  const scoreSpecifier = (importerId: string, specifier: string, targetId: string, targetStem: string): number => {
     const target = stripQuery(targetId)
     const name = readSpecifierPackageName(specifier)
     if (name === null) {
       if (!specifier.startsWith('.')) return 0
-      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(stripQuery(importerId)), specifier))
-      if (target === resolved || stripExtension(target) === stripExtension(resolved)) return 2
-      if (stripExtension(target) === `${resolved}/index`) return 2
+      const { resolved, stem } = resolveRelative(importerId, specifier)
+      if (target === resolved || targetStem === stem) return 2
+      if (targetStem === `${resolved}/index`) return 2
       return 0
     }
     const targetModule = moduleById.get(targetId)
@@ -221,14 +280,25 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     return stripExtension(inPackage) === stripExtension(subpath) || stripExtension(inPackage) === `${subpath}/index` ? 2 : 1
   }
 
+  const statementCache = new Map<string, ImportStatement | null>()
   const findImportStatement = (importerId: string, targetId: string): ImportStatement | null => {
+    const key = `${importerId}\0${targetId}`
+    let found = statementCache.get(key)
+    if (found === undefined) {
+      found = findBestStatement(importerId, targetId)
+      statementCache.set(key, found)
+    }
+    return found
+  }
+  const findBestStatement = (importerId: string, targetId: string): ImportStatement | null => {
     const statements = importsOf(importerId)
     if (!statements) return null
+    const targetStem = stripExtension(stripQuery(targetId))
     let best: ImportStatement | null = null
     let bestScore = 0
     for (const statement of statements) {
       if (statement.typeOnly) continue
-      const score = scoreSpecifier(importerId, statement.specifier, targetId)
+      const score = scoreSpecifier(importerId, statement.specifier, targetId, targetStem)
       if (score > bestScore) {
         best = statement
         bestScore = score
@@ -247,11 +317,13 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     root,
     options,
     moduleById,
+    index,
     packageById,
     chunkByFile,
     modulesByPackage,
     initialFiles,
     sizesOf,
+    renderedExportsOf,
     isShipped,
     sumSizes,
     loadOf,

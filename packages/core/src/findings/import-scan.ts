@@ -1,10 +1,12 @@
 /**
- * Reads the import statements of a source file with es-module-lexer: specifier, line and column,
- * and the bindings (default, namespace, named). JSX/TSX sources the lexer cannot read whole are
- * read up to the last top-level statement it can (imports sit at the top), so their static imports
- * are still found.
+ * Reads the import statements of a source file: specifier, line and column, and the bindings
+ * (default, namespace, named). es-module-lexer reads plain JS and TS (fast, no AST); files it cannot
+ * read — JSX / TSX, or any syntax it does not know — are parsed with oxc-parser, a full JS / TS /
+ * JSX parser, whose module record gives the same facts (so imports after JSX are found too). Vue and
+ * Svelte files are read through their `<script>` blocks.
  */
 import { init, parse } from 'es-module-lexer'
+import type { ParserOptions, ParseResult } from 'oxc-parser'
 
 export interface ImportBinding {
   imported: string
@@ -25,36 +27,43 @@ export interface ImportStatement {
   typeOnly: boolean
 }
 
-/** Loads the lexer's WebAssembly; call (and await) once before `scanImports`. */
+type ParseSync = (filename: string, sourceText: string, options?: ParserOptions | null) => Pick<ParseResult, 'module' | 'errors'>
+let parseWithOxc: ParseSync | null = null
+let scannerReady: Promise<void> | null = null
+
+/**
+ * Loads the lexer's WebAssembly and the parser (its native binding is loaded here, not when
+ * `@weighbridge/core` is imported); call (and await) once before `scanImports`.
+ */
 export function initImportScanner(): Promise<void> {
-  return init()
+  scannerReady ??= Promise.all([
+    init(),
+    import('oxc-parser').then((oxc) => { parseWithOxc = oxc.parseSync }, () => {}),
+  ]).then(() => {})
+  return scannerReady
 }
 
 type LexedImports = ReturnType<typeof parse>[0]
 
-function lexImports(source: string): LexedImports {
-  try {
-    return parse(source)[0]
+/** `.vue` / `.svelte`: everything outside `<script>` blocks blanked (newlines kept, so lines and columns stay). */
+function keepScriptBlocks(source: string): string {
+  let kept = ''
+  let last = 0
+  const blank = (text: string): string => text.replace(/[^\n]/g, ' ')
+  for (const match of source.matchAll(/(<script\b[^>]*>)([\s\S]*?)<\/script\s*>/gi)) {
+    const bodyStart = match.index + match[1]!.length
+    kept += blank(source.slice(last, bodyStart)) + match[2]!
+    last = bodyStart + match[2]!.length
   }
-  catch (error) {
-    // JSX (and other syntax the lexer does not know): retry on ever shorter prefixes that end
-    // before a top-level statement (a line starting in column 0 with something other than a
-    // closing bracket), so the import header is read.
-    const idx = (error as { idx?: number }).idx
-    let end = typeof idx === 'number' && idx > 0 ? Math.min(idx, source.length) : source.length
-    for (let attempt = 0; attempt < 400; attempt++) {
-      let cut = end
-      do cut = source.lastIndexOf('\n', cut - 1)
-      while (cut > 0 && /[\s)}\]>]/.test(source[cut + 1] ?? ' '))
-      if (cut <= 0) return []
-      end = cut
-      try {
-        return parse(source.slice(0, cut))[0]
-      }
-      catch {}
-    }
-    return []
-  }
+  return kept + blank(source.slice(last))
+}
+
+/** The oxc language for a file name: JSX allowed in .js files too (common in React apps). */
+function readParserLanguage(fileName: string | undefined): NonNullable<ParserOptions['lang']> {
+  const extension = /\.([cm]?[jt]sx?|vue|svelte)$/.exec(fileName ?? '')?.[1] ?? 'tsx'
+  if (extension.endsWith('tsx') || extension === 'vue' || extension === 'svelte') return 'tsx'
+  if (extension.endsWith('ts')) return 'ts'
+  return 'jsx'
 }
 
 function parseBindings(clause: string): Pick<ImportStatement, 'defaultName' | 'namespaceName' | 'named'> {
@@ -83,22 +92,29 @@ function parseBindings(clause: string): Pick<ImportStatement, 'defaultName' | 'n
   return { defaultName, namespaceName, named }
 }
 
-function lineAndColumn(source: string, index: number): { line: number, column: number } {
-  let line = 1
-  let lineStart = 0
-  for (let i = source.indexOf('\n'); i !== -1 && i < index; i = source.indexOf('\n', i + 1)) {
-    line++
-    lineStart = i + 1
+/** Line starts of `source`, for 1-based line and column of an offset (binary search). */
+function createLocator(source: string): (index: number) => { line: number, column: number } {
+  const starts = [0]
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1)
+  return (index) => {
+    let low = 0
+    let high = starts.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if (starts[middle]! <= index) low = middle
+      else high = middle - 1
+    }
+    return { line: low + 1, column: index - starts[low]! + 1 }
   }
-  return { line, column: index - lineStart + 1 }
 }
 
-/** Every import/re-export statement and literal `import()` of `source`, in source order. */
-export function scanImports(source: string): ImportStatement[] {
+function scanWithLexer(source: string, imports: LexedImports): ImportStatement[] {
   const statements: ImportStatement[] = []
-  for (const entry of lexImports(source)) {
-    if (entry.type === 'import-meta' || entry.specifier === undefined) continue
-    const { line, column } = lineAndColumn(source, entry.importStart)
+  const locate = createLocator(source)
+  for (const entry of imports) {
+    // `import(\`./x/${name}\`)` comes as a glob (`./x/*`): not a specifier to match.
+    if (entry.type === 'import-meta' || entry.specifier === undefined || (entry.type === 'dynamic' && entry.glob)) continue
+    const { line, column } = locate(entry.importStart)
     const text = source.slice(entry.importStart, entry.importEnd)
     if (entry.type === 'dynamic') {
       statements.push({ specifier: entry.specifier, kind: 'dynamic', line, column, text, defaultName: null, namespaceName: null, named: [], typeOnly: false })
@@ -111,6 +127,90 @@ export function scanImports(source: string): ImportStatement[] {
     statements.push({ specifier: entry.specifier, kind: isExport ? 'reexport' : 'static', line, column, text, ...parseBindings(clause), typeOnly })
   }
   return statements
+}
+
+/**
+ * The same statements from oxc-parser's module record (import / export entries, `import()` spans);
+ * null when the parser is not loaded (see `initImportScanner`). Syntax errors do not stop it: the
+ * statements it could read are returned.
+ */
+export function scanImportsWithParser(source: string, fileName?: string): ImportStatement[] | null {
+  if (parseWithOxc === null) return null
+  let result: Pick<ParseResult, 'module' | 'errors'>
+  try {
+    result = parseWithOxc(fileName ?? 'module.tsx', source, { lang: readParserLanguage(fileName), sourceType: 'module' })
+  }
+  catch {
+    return null
+  }
+  const locate = createLocator(source)
+  // As es-module-lexer gives it: the statement without its `;`.
+  const statementText = (start: number, end: number): string => source.slice(start, end).replace(/\s*;\s*$/, '')
+  const statements: (ImportStatement & { start: number })[] = []
+  for (const item of result.module.staticImports) {
+    const named: ImportBinding[] = []
+    let defaultName: string | null = null
+    let namespaceName: string | null = null
+    for (const entry of item.entries) {
+      if (entry.importName.kind === 'Default') defaultName = entry.localName.value
+      else if (entry.importName.kind === 'NamespaceObject') namespaceName = entry.localName.value
+      else named.push({ imported: entry.importName.name ?? entry.localName.value, local: entry.localName.value })
+    }
+    const typeOnly = /^import\s+type\s+(?!from\b)[\w${*]/.test(source.slice(item.start, item.end))
+    statements.push({ start: item.start, specifier: item.moduleRequest.value, kind: 'static', ...locate(item.start), text: statementText(item.start, item.end), defaultName, namespaceName, named, typeOnly })
+  }
+  for (const item of result.module.staticExports) {
+    // Only `export ... from '...'`: the module record also lists `import { x } from 'y'` followed
+    // by `export { x }` as an indirect export, spanning the import statement.
+    if (!source.startsWith('export', item.start)) continue
+    const withSource = item.entries.filter(entry => entry.moduleRequest !== null)
+    if (withSource.length === 0) continue
+    const named: ImportBinding[] = []
+    let namespaceName: string | null = null
+    for (const entry of withSource) {
+      if (entry.importName.kind === 'All') namespaceName = entry.exportName.name
+      else if (entry.importName.kind === 'Name') named.push({ imported: entry.importName.name!, local: entry.exportName.name ?? entry.importName.name! })
+    }
+    const typeOnly = /^export\s+type\b/.test(source.slice(item.start, item.end))
+    statements.push({ start: item.start, specifier: withSource[0]!.moduleRequest!.value, kind: 'reexport', ...locate(item.start), text: statementText(item.start, item.end), defaultName: null, namespaceName, named, typeOnly })
+  }
+  for (const item of result.module.dynamicImports) {
+    const argument = source.slice(item.moduleRequest.start, item.moduleRequest.end)
+    // Only literal specifiers: 'x', "x", `x` without substitutions.
+    const literal = /^(['"`])([^'"`\\]*)\1$/.exec(argument)
+    if (!literal || (literal[1] === '`' && literal[2]!.includes('${'))) continue
+    statements.push({ start: item.start, specifier: literal[2]!, kind: 'dynamic', ...locate(item.start), text: source.slice(item.start, item.end), defaultName: null, namespaceName: null, named: [], typeOnly: false })
+  }
+  return statements.sort((a, b) => a.start - b.start).map(({ start: _start, ...statement }) => statement)
+}
+
+/** Whether the source has ES module syntax (import / export / import.meta); null when the lexer cannot read it. */
+export function hasModuleSyntax(source: string): boolean | null {
+  try {
+    return parse(source)[3]
+  }
+  catch {
+    return null
+  }
+}
+
+/**
+ * Every import / re-export statement and literal `import()` of `source`, in source order. The file
+ * name (a module id is fine) picks the reader: .jsx / .tsx go to the parser, so do files the lexer
+ * cannot read; Vue / Svelte files are read through their `<script>` blocks.
+ */
+export function scanImports(source: string, fileName?: string): ImportStatement[] {
+  const name = fileName?.replace(/\?.*$/, '')
+  const text = name !== undefined && /\.(?:vue|svelte)$/.test(name) ? keepScriptBlocks(source) : source
+  if (name === undefined || !/\.[jt]sx$/.test(name)) {
+    let imports: LexedImports | null = null
+    try {
+      imports = parse(text)[0]
+    }
+    catch {}
+    if (imports !== null) return scanWithLexer(text, imports)
+  }
+  return scanImportsWithParser(text, name) ?? []
 }
 
 /**

@@ -19,7 +19,22 @@ export interface ImportUse {
   unknown: boolean
 }
 
+const useCache = new WeakMap<FindingsContext, Map<string, ImportUse>>()
+
+/** What `importerId` takes from `targetId`; computed once per run and pair (do not change the result). */
 export function readImportUse(ctx: FindingsContext, importerId: string, targetId: string): ImportUse {
+  let cache = useCache.get(ctx)
+  if (!cache) useCache.set(ctx, cache = new Map())
+  const key = `${importerId}\0${targetId}`
+  let use = cache.get(key)
+  if (!use) {
+    use = computeImportUse(ctx, importerId, targetId)
+    cache.set(key, use)
+  }
+  return use
+}
+
+function computeImportUse(ctx: FindingsContext, importerId: string, targetId: string): ImportUse {
   const statement = ctx.findImportStatement(importerId, targetId)
   const source = ctx.readSource(importerId)
   if (!statement || source === null) return { importer: importerId, statement, names: [], whole: false, unknown: true }

@@ -1,4 +1,4 @@
-export { computeFindings, describeRule, findingsRules, resolveFindingsOptions } from './run-findings'
+export { applyFindingsOptions, computeFindings, describeRule, findingsRules, resolveFindingsOptions } from './run-findings'
 export type { ComputeFindingsInput } from './run-findings'
 export { formatFindingsLines, formatSavings } from './format-findings'
 export type { FormatFindingsOptions } from './format-findings'

@@ -13,7 +13,8 @@ import { namespaceImport } from './rules/namespace-import'
 import { sideEffectsUndeclared } from './rules/side-effects-undeclared'
 import { unusedExportsKept } from './rules/unused-exports-kept'
 import { wholeLocaleBundle } from './rules/whole-locale-bundle'
-import type { FindingsIgnore, FindingsOptions, FindingsRule, ResolvedFindingsOptions, RuleSetting } from './types'
+import { LEAK_RULES } from './leaks/leak-findings'
+import type { FindingsIgnore, FindingsOptions, FindingsRule, ResolvedFindingsOptions, RuleMeta, RuleSetting } from './types'
 import { defaultFindingsOptions } from './types'
 
 /** Every rule, in code order. */
@@ -41,7 +42,8 @@ export function resolveFindingsOptions(input: FindingsOptions | boolean | undefi
   if (typeof input !== 'object' || input === null) {
     return { options: { ...defaultFindingsOptions }, errors: [`findings: got ${JSON.stringify(input)}, expected true, false or an object like { rules: { 'WB-TS004': 'off' } }`] }
   }
-  const codes = findingsRules.map(rule => rule.meta.code)
+  // Leak rules (WB-LK*) are found while transforming, not by `check`; they are silenced the same way.
+  const codes = [...findingsRules.map(rule => rule.meta.code), ...Object.keys(LEAK_RULES)]
   const rules: Record<string, RuleSetting> = {}
   for (const [code, setting] of Object.entries(input.rules ?? {})) {
     const severity = typeof setting === 'object' && setting !== null ? setting.severity : setting
@@ -94,6 +96,11 @@ export interface ComputeFindingsInput {
   options?: FindingsOptions | ResolvedFindingsOptions | boolean
   /** Absolute project root, to read the importers' sources (import lines, used names). */
   root?: string | null
+  /**
+   * Called with the time each step took (`context` for indexing the graph, then each rule's code),
+   * wall clock and CPU time of this process (user + system), for benchmarks.
+   */
+  onTiming?: (step: string, durationMs: number, cpuMs: number) => void
 }
 
 /** Runs every rule on the report. Pure apart from reading source files under `root`. */
@@ -102,13 +109,31 @@ export async function computeFindings(report: Report, input: ComputeFindingsInpu
   if (errors.length > 0) throw new Error(errors.join('\n'))
   if (!options.enabled) return []
   await initImportScanner()
+  const timing = input.onTiming
+  let startMs = 0
+  let startCpu = process.cpuUsage()
+  const time = (step: string): void => {
+    if (!timing) return
+    const cpu = process.cpuUsage(startCpu)
+    timing(step, performance.now() - startMs, (cpu.user + cpu.system) / 1000)
+  }
+  const startTiming = (): void => {
+    if (!timing) return
+    startMs = performance.now()
+    startCpu = process.cpuUsage()
+  }
+  startTiming()
   const ctx = createFindingsContext(report, options, input.root ?? null)
+  time('context')
   const metaByCode = new Map(findingsRules.map(rule => [rule.meta.code, rule.meta]))
   const isSilenced = createSilencer(options.ignore)
   const findings: Finding[] = []
   const seenIds = new Map<string, number>()
   for (const rule of findingsRules) {
-    for (const draft of rule.check(report, ctx)) {
+    startTiming()
+    const drafts = rule.check(report, ctx)
+    time(rule.meta.code)
+    for (const draft of drafts) {
       const { subject, rule: code = rule.meta.code, title, ...rest } = draft
       const meta = metaByCode.get(code) ?? rule.meta
       const severity = readSeverity(options.rules[code], meta.severity)
@@ -134,7 +159,25 @@ export async function computeFindings(report: Report, input: ComputeFindingsInpu
   return findings.sort((a, b) => rankingBytes(b.savings) - rankingBytes(a.savings) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
 
+/**
+ * Applies the user's `findings` options to findings made outside the rules' `check` (the static leak
+ * findings WB-LK*, found while transforming): drops rules turned off and silenced modules, re-grades
+ * severities. Invalid entries are skipped (`computeFindings` reports them).
+ */
+export function applyFindingsOptions(findings: readonly Finding[], input?: FindingsOptions | ResolvedFindingsOptions | boolean): Finding[] {
+  const { options } = resolveFindingsOptions(input)
+  if (!options.enabled) return []
+  const isSilenced = createSilencer(options.ignore)
+  const kept: Finding[] = []
+  for (const finding of findings) {
+    const severity = readSeverity(options.rules[finding.rule], finding.severity)
+    if (severity === 'off' || isSilenced(finding, [])) continue
+    kept.push(severity === finding.severity ? finding : { ...finding, severity })
+  }
+  return kept
+}
+
 /** The long help of a rule by code (for the report and `weighbridge explain WB-TS001`). */
 export function describeRule(code: string): { code: string, title: string, severity: Severity, docs: string } | null {
-  return findingsRules.find(rule => rule.meta.code === code)?.meta ?? null
+  return findingsRules.find(rule => rule.meta.code === code)?.meta ?? (LEAK_RULES as Record<string, RuleMeta>)[code] ?? null
 }

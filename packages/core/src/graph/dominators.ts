@@ -35,6 +35,20 @@ export interface Dominators {
   order: Int32Array
   /** Whether `a` dominates `b` (every node dominates itself); false when either is unreachable. */
   dominates: (a: number, b: number) => boolean
+  /** Reachable nodes in preorder of the dominator tree: the nodes `v` dominates are `preorder[preorderIndex[v]..subtreeEnd[v])`. */
+  preorder: Int32Array
+  /** Position of each node in `preorder`; -1 for unreachable nodes. */
+  preorderIndex: Int32Array
+  /** End (exclusive) of each node's dominator subtree in `preorder`; -1 for unreachable nodes. */
+  subtreeEnd: Int32Array
+  /** Depth in the dominator tree (root 0); -1 for unreachable nodes. */
+  depth: Int32Array
+}
+
+/** The nodes `v` dominates (itself first), as a view into `dominators.preorder`; empty when unreachable. */
+export function listDominated(dominators: Dominators, v: number): Int32Array {
+  const start = dominators.preorderIndex[v]!
+  return start === -1 ? dominators.preorder.subarray(0, 0) : dominators.preorder.subarray(start, dominators.subtreeEnd[v]!)
 }
 
 /** Computes the dominator tree of `graph` from `root` (Cooper–Harvey–Kennedy). */
@@ -108,7 +122,7 @@ export function computeDominators(graph: IndexGraph, root: number): Dominators {
     }
   }
 
-  // Pre/post numbers on the dominator tree make `dominates` O(1).
+  // Preorder positions and subtree ends on the dominator tree make `dominates` O(1).
   const childOffsets = new Int32Array(nodeCount + 1)
   for (const v of order) if (v !== root) childOffsets[idom[v]! + 1]!++
   for (let v = 0; v < nodeCount; v++) childOffsets[v + 1]! += childOffsets[v]!
@@ -116,10 +130,14 @@ export function computeDominators(graph: IndexGraph, root: number): Dominators {
   const children = new Int32Array(Math.max(0, order.length - 1))
   for (const v of order) if (v !== root) children[childCursor[idom[v]!]!++] = v
   const enter = new Int32Array(nodeCount).fill(-1)
-  const leave = new Int32Array(nodeCount).fill(-1)
+  const end = new Int32Array(nodeCount).fill(-1)
+  const depth = new Int32Array(nodeCount).fill(-1)
+  depth[root] = 0
+  const preorder = new Int32Array(order.length)
   let clock = 0
   const treeNode: number[] = [root]
   const treeEdge: number[] = [childOffsets[root]!]
+  preorder[clock] = root
   enter[root] = clock++
   while (treeNode.length > 0) {
     const top = treeNode.length - 1
@@ -128,20 +146,22 @@ export function computeDominators(graph: IndexGraph, root: number): Dominators {
     if (edge < childOffsets[v + 1]!) {
       treeEdge[top] = edge + 1
       const w = children[edge]!
+      preorder[clock] = w
       enter[w] = clock++
+      depth[w] = depth[v]! + 1
       treeNode.push(w)
       treeEdge.push(childOffsets[w]!)
     }
     else {
-      leave[v] = clock++
+      end[v] = clock
       treeNode.pop()
       treeEdge.pop()
     }
   }
   const dominates = (a: number, b: number): boolean =>
-    enter[a]! !== -1 && enter[b]! !== -1 && enter[a]! <= enter[b]! && leave[b]! <= leave[a]!
+    enter[a]! !== -1 && enter[b]! !== -1 && enter[a]! <= enter[b]! && enter[b]! < end[a]!
 
-  return { root, idom, order, dominates }
+  return { root, idom, order, dominates, preorder, preorderIndex: enter, subtreeEnd: end, depth }
 }
 
 /**
@@ -181,4 +201,63 @@ export function computeReachable(graph: IndexGraph, roots: Iterable<number>, blo
     }
   }
   return seen
+}
+
+/** The nearest common dominator of reachable nodes `a` and `b`. */
+export function findCommonDominator(dominators: Dominators, a: number, b: number): number {
+  const { depth, idom } = dominators
+  while (a !== b) {
+    if (depth[a]! >= depth[b]!) a = idom[a]!
+    else b = idom[b]!
+  }
+  return a
+}
+
+const scratchMarks = new WeakMap<Dominators, { marks: Int32Array, stamp: number }>()
+
+export interface RemovalResult {
+  /** Reachable nodes that become unreachable (the set's reachable nodes included), in dominator-tree preorder. */
+  removed: number[]
+  /** Whether a node is still reachable from the root once the set is gone (false for unreachable nodes). */
+  staysReachable: (v: number) => boolean
+}
+
+/**
+ * What leaves the root's reach when every node of `set` is removed (all edges into it cut). Only
+ * the dominator subtree of the set's common dominator d can lose nodes: a path that avoids d avoids
+ * the whole set, since d dominates each of its nodes. And that subtree is entered only through d,
+ * so one walk from d inside the subtree, not entering the set, finds what stays. Cost: the size of
+ * d's subtree, not of the graph. The answer's `staysReachable` is valid until the next call.
+ */
+export function computeRemovalBySet(graph: IndexGraph, dominators: Dominators, set: readonly number[]): RemovalResult {
+  const reachable = set.filter(v => dominators.idom[v] !== -1)
+  const { preorder, preorderIndex, subtreeEnd, idom } = dominators
+  if (reachable.length === 0) return { removed: [], staysReachable: v => idom[v] !== -1 }
+  let scratch = scratchMarks.get(dominators)
+  if (!scratch) scratchMarks.set(dominators, scratch = { marks: new Int32Array(idom.length), stamp: 0 })
+  const { marks } = scratch
+  const inSet = ++scratch.stamp
+  const stays = ++scratch.stamp
+  for (const v of reachable) marks[v] = inSet
+  const d = reachable.reduce((a, b) => findCommonDominator(dominators, a, b))
+  const start = preorderIndex[d]!
+  const stop = subtreeEnd[d]!
+  const inSubtree = (v: number): boolean => preorderIndex[v]! >= start && preorderIndex[v]! < stop
+  if (marks[d] !== inSet) {
+    const stack = [d]
+    marks[d] = stays
+    const { offsets, targets } = graph
+    while (stack.length > 0) {
+      const v = stack.pop()!
+      for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+        const w = targets[e]!
+        if (marks[w] === inSet || marks[w] === stays || !inSubtree(w)) continue
+        marks[w] = stays
+        stack.push(w)
+      }
+    }
+  }
+  const removed: number[] = []
+  for (let i = start; i < stop; i++) if (marks[preorder[i]!] !== stays) removed.push(preorder[i]!)
+  return { removed, staysReachable: v => (inSubtree(v) ? marks[v] === stays : idom[v] !== -1) }
 }

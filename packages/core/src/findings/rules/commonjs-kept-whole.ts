@@ -9,10 +9,13 @@ import type { Module } from '../../model'
 import type { FindingsContext, Savings } from '../context'
 import { rankingBytes, scaleSavings, subtractSavings } from '../context'
 import { findAppImportEdges } from '../graph-walk'
-import { scanImports } from '../import-scan'
+import { hasModuleSyntax, scanImports } from '../import-scan'
 import type { ImportUse } from '../import-use'
 import { formatLocation, locateStatement, readImportUse } from '../import-use'
 import type { FindingDraft, FindingsRule } from '../types'
+
+/** Below this estimated gain (gzip bytes) a switch to the ES twin is not worth a finding. */
+const minGzipBytes = 200
 
 /** ES twins: the same functions, one ES module per function, so only what is used ships. */
 const esTwins: Record<string, { twin: string, perFunctionFiles: boolean } | undefined> = {
@@ -26,11 +29,24 @@ const alternatives: Record<string, string | undefined> = {
   classnames: 'clsx',
 }
 
-/** Heuristic for modules the bundler did not label: no ES syntax, but `require`/`exports`. */
+/**
+ * Heuristic for modules the bundler did not label (webpack / Rspack reports): no ES syntax, but
+ * `require` / `exports`, or a UMD wrapper (`typeof exports == 'object'`, `freeModule.exports = _`
+ * as in lodash.js).
+ */
 export function looksLikeCommonJs(source: string): boolean {
+  const moduleSyntax = hasModuleSyntax(source)
+  if (moduleSyntax === true) return false
   const withoutComments = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
-  if (/^\s*(?:import\s*[\w{*'"]|export\s+[\w{*])/m.test(withoutComments)) return false
-  return /\bmodule\.exports\b|\bexports\.[\w$]+\s*=|\brequire\(\s*['"]/.test(withoutComments)
+  if (moduleSyntax === null && /^\s*(?:import(?:\s+[\w$*{]|\s*['"{*])|export\s+[\w$*{])/m.test(withoutComments)) return false
+  return /\bmodule\.exports\b|\bexports\.[\w$]+\s*=|\brequire\(\s*['"]|\.exports\s*=(?!=)|\btypeof\s+(?:module|exports)\s*[!=]==?\s*['"](?:object|undefined)['"]/.test(withoutComments)
+}
+
+/** `lodash/chunk.js` → `chunk`: the function a one-function file of the package is named for; null otherwise. */
+function readFileFunctionName(specifier: string, packageName: string): string | null {
+  if (!specifier.startsWith(`${packageName}/`)) return null
+  const name = specifier.slice(packageName.length + 1).replace(/\.[cm]?js$/, '')
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : null
 }
 
 function isCommonJs(ctx: FindingsContext, module: Module): boolean {
@@ -71,7 +87,7 @@ function estimateTwinSavings(ctx: FindingsContext, twinFolder: string, names: st
       continue
     }
     twinSourceBytes += Buffer.byteLength(source)
-    for (const statement of scanImports(source)) {
+    for (const statement of scanImports(source, file)) {
       if (statement.kind === 'dynamic' || !statement.specifier.startsWith('.')) continue
       const target = path.resolve(path.dirname(file), statement.specifier)
       stack.push(target.endsWith('.js') ? target : `${target}.js`)
@@ -95,11 +111,13 @@ function check(report: Parameters<FindingsRule['check']>[0], ctx: FindingsContex
     if (!twin && !pkg.hasEsmBuild && !alternatives[pkg.name]) continue
 
     // Who imports the package from the app, and which names they use.
-    const edges = findAppImportEdges(ctx, new Set(modules.map(module => module.id)))
+    const edges = findAppImportEdges(ctx, modules.map(module => module.id), `shipped-package:${pkg.id}`)
     const directEdges = edges.filter(edge => !edge.indirect)
     const uses: ImportUse[] = directEdges.map(edge => readImportUse(ctx, edge.importer, edge.imported))
     const namesKnown = uses.length > 0 && uses.every(use => !use.unknown && !use.whole) && uses.some(use => use.names.length > 0)
-    const usedNames = [...new Set(uses.flatMap(use => use.names))].filter(name => name !== 'default').sort()
+    // The default export of a one-function file (`import chunk from 'lodash/chunk.js'`) is that function.
+    const fileFunctionOf = (use: ImportUse): string | null => use.names.includes('default') && use.statement ? readFileFunctionName(use.statement.specifier, pkg.name) : null
+    const usedNames = [...new Set(uses.flatMap(use => [...use.names, fileFunctionOf(use) ?? 'default']))].filter(name => name !== 'default').sort()
     const first = uses[0] ?? null
     const location = first ? locateStatement(first.importer, first.statement) : null
 
@@ -109,7 +127,7 @@ function check(report: Parameters<FindingsRule['check']>[0], ctx: FindingsContex
     let savings: Savings = shipped
     let confidence: FindingDraft['confidence'] = 'low'
     let estimate = `up to ${formatBytes(rankingBytes(shipped))} gzip if nothing of it were needed`
-    if (twin && twinFolder && namesKnown && twin.perFunctionFiles && twin.twin !== pkg.name) {
+    if (twin && twinFolder && namesKnown && usedNames.length > 0 && twin.perFunctionFiles && twin.twin !== pkg.name) {
       const twinEstimate = estimateTwinSavings(ctx, twinFolder, usedNames, shipped, sourceBytes)
       if (twinEstimate) {
         savings = twinEstimate.savings
@@ -117,8 +135,10 @@ function check(report: Parameters<FindingsRule['check']>[0], ctx: FindingsContex
         estimate = `${usedNames.join(', ')} from ${twin.twin} come to ${twinEstimate.files} small modules; about ${formatBytes(rankingBytes(savings))} gzip less`
       }
     }
+    // The ES twin would ship about as much (one-function files imported one by one already): nothing to gain.
+    if (confidence === 'medium' && rankingBytes(savings) < minGzipBytes) continue
 
-    const usesDefault = uses.some(use => use.names.includes('default'))
+    const usesDefault = uses.some(use => use.names.includes('default') && fileFunctionOf(use) === null)
     const usedText = !namesKnown
       ? 'which exports the app uses could not be read'
       : usedNames.length === 0 ? 'the app uses its default export' : `the app uses ${usedNames.length} of its exports (${usedNames.join(', ')}${usesDefault ? ' and the default export' : ''})`

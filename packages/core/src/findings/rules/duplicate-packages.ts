@@ -56,7 +56,7 @@ function check(report: Report, ctx: FindingsContext): FindingDraft[] {
     if (copies.length < 2) continue
     for (const copy of copies) {
       const allModuleIds = (ctx.modulesByPackage.get(copy.pkg.id) ?? []).map(module => module.id)
-      for (const edge of findAppImportEdges(ctx, new Set(allModuleIds))) {
+      for (const edge of findAppImportEdges(ctx, allModuleIds, `package:${copy.pkg.id}`)) {
         const use = edge.indirect ? null : readImportUse(ctx, edge.importer, edge.imported)
         copy.importers.push({ importer: edge.importer, line: use?.statement?.line ?? null, column: use?.statement?.column ?? null, specifier: use?.statement?.specifier ?? null, text: use?.statement?.kind === 'static' ? use.statement.text : null, indirect: edge.indirect })
       }

@@ -6,16 +6,16 @@
  */
 import { formatBytes } from '../../budgets/limits'
 import type { Entry, ImportKind, Report } from '../../model'
-import { computeDominators, computeReachable, computeRetainedWeights, createIndexGraph } from '../../graph/dominators'
+import { computeDominators, computeRemovalBySet, computeRetainedWeights, findCommonDominator, listDominated } from '../../graph/dominators'
 import type { FindingsContext, Savings } from '../context'
 import { compareStrings } from '../../sort-report'
 import { rankingBytes } from '../context'
+import { edgeKinds, withRootEdges } from '../graph-index'
 import type { ImportStatement } from '../import-scan'
 import { isUsedOnlyInFunctions } from '../import-scan'
 import { formatLocation } from '../import-use'
 import type { FindingDraft, FindingsRule } from '../types'
 
-const staticKinds = new Set<ImportKind>(['static', 'require', 'css'])
 /** Files whose imports a person can rewrite as `import()` (not HTML pages, not CSS). */
 const scriptFile = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/
 /** An inner candidate retaining at least this share of an outer one it sits under is not repeated. */
@@ -23,71 +23,41 @@ const nestedShare = 0.9
 /** At most this many module candidates per entry. */
 const maxCandidatesPerEntry = 10
 
-interface EntryGraph {
-  ids: string[]
-  indexById: Map<string, number>
-  /** Static edges (from, to) between reachable modules; node 0 is a virtual root over the entry modules. */
-  edges: [number, number][]
-  kinds: ImportKind[]
-  entryIndexes: number[]
-  weights: { raw: Float64Array, gzip: Float64Array, brotli: Float64Array }
+/** Weights of the modules in an entry's initial files, per module index (node `ids.length` is the virtual root). */
+interface EntryWeights {
+  raw: Float64Array
+  gzip: Float64Array
+  brotli: Float64Array
   gzipKnown: boolean
   brotliKnown: boolean
 }
 
-function buildEntryGraph(report: Report, ctx: FindingsContext, entry: Entry): EntryGraph | null {
+/** The module ids an entry starts from: its entry chunks' entry modules, and for an HTML module the scripts it loads. */
+function findEntryModules(ctx: FindingsContext, entry: Entry): string[] {
   const chunkEntryModules = [...new Set(entry.chunks.map(file => ctx.chunkByFile.get(file)?.entryModule).filter((id): id is string => !!id && ctx.moduleById.has(id)))]
   // An HTML module as entry (Vite): the scripts it loads are where the app starts.
-  const entryModules = [...new Set(chunkEntryModules.flatMap(id => /\.html?$/.test(id)
+  return [...new Set(chunkEntryModules.flatMap(id => /\.html?$/.test(id)
     ? [id, ...(ctx.moduleById.get(id)?.imports ?? []).filter(edge => edge.kind !== 'dynamic' && ctx.moduleById.has(edge.id)).map(edge => edge.id)]
     : [id]))]
-  if (entryModules.length === 0) return null
-  const ids: string[] = ['']
-  const indexById = new Map<string, number>()
-  const stack: string[] = []
-  for (const id of entryModules) {
-    indexById.set(id, ids.length)
-    ids.push(id)
-    stack.push(id)
-  }
-  const edges: [number, number][] = entryModules.map(id => [0, indexById.get(id)!])
-  const kinds: ImportKind[] = entryModules.map(() => 'static')
-  while (stack.length > 0) {
-    const id = stack.pop()!
-    const from = indexById.get(id)!
-    for (const edge of ctx.moduleById.get(id)?.imports ?? []) {
-      if (!staticKinds.has(edge.kind) || !ctx.moduleById.has(edge.id)) continue
-      let to = indexById.get(edge.id)
-      if (to === undefined) {
-        to = ids.length
-        indexById.set(edge.id, to)
-        ids.push(edge.id)
-        stack.push(edge.id)
-      }
-      edges.push([from, to])
-      kinds.push(edge.kind)
-    }
-  }
-  const initial = new Set(entry.initialLoad.files)
-  const raw = new Float64Array(ids.length)
-  const gzip = new Float64Array(ids.length)
-  const brotli = new Float64Array(ids.length)
-  let gzipKnown = true
-  let brotliKnown = true
-  for (const file of initial) {
+}
+
+function weighInitialLoad(ctx: FindingsContext, entry: Entry, isReachable: (v: number) => boolean): EntryWeights {
+  const count = ctx.index.ids.length + 1
+  const weights: EntryWeights = { raw: new Float64Array(count), gzip: new Float64Array(count), brotli: new Float64Array(count), gzipKnown: true, brotliKnown: true }
+  for (const file of new Set(entry.initialLoad.files)) {
     const chunk = ctx.chunkByFile.get(file)
     if (!chunk) continue
     for (const part of chunk.modules) {
-      const index = indexById.get(part.id)
-      if (index === undefined) continue
-      raw[index]! += part.rawBytes
-      if (part.gzipBytes === null) gzipKnown = false
-      else gzip[index]! += part.gzipBytes
-      if (part.brotliBytes === null) brotliKnown = false
-      else brotli[index]! += part.brotliBytes
+      const v = ctx.index.indexOf.get(part.id)
+      if (v === undefined || !isReachable(v)) continue
+      weights.raw[v]! += part.rawBytes
+      if (part.gzipBytes === null) weights.gzipKnown = false
+      else weights.gzip[v]! += part.gzipBytes
+      if (part.brotliBytes === null) weights.brotliKnown = false
+      else weights.brotli[v]! += part.brotliBytes
     }
   }
-  return { ids, indexById, edges, kinds, entryIndexes: entryModules.map(id => indexById.get(id)!), weights: { raw, gzip, brotli }, gzipKnown, brotliKnown }
+  return weights
 }
 
 /** `./heavy.js` as written, or a path from the importer to the module. */
@@ -120,8 +90,8 @@ export function writeLazySnippet(statement: ImportStatement | null, importerId: 
   return `${replace} (inside an async function or event handler)\nconst { ${bindings.join(', ')} } = await import('${specifier}')`
 }
 
-function toSavings(graph: EntryGraph, raw: number, gzip: number, brotli: number): Savings {
-  return { rawBytes: Math.round(raw), gzipBytes: graph.gzipKnown ? Math.round(gzip) : null, brotliBytes: graph.brotliKnown ? Math.round(brotli) : null }
+function toSavings(weights: EntryWeights, raw: number, gzip: number, brotli: number): Savings {
+  return { rawBytes: Math.round(raw), gzipBytes: weights.gzipKnown ? Math.round(gzip) : null, brotliBytes: weights.brotliKnown ? Math.round(brotli) : null }
 }
 
 function describe(savings: Savings): string {
@@ -137,29 +107,35 @@ interface CutEdge {
 function check(report: Report, ctx: FindingsContext): FindingDraft[] {
   const drafts: FindingDraft[] = []
   const minBytes = ctx.options.minLazyGzipBytes
+  const { index } = ctx
+  const { ids, marks, staticPredOffsets, staticPredSources, staticPredKinds } = index
+  const root = ids.length
   // An HTML page and its entry chunk are two entries with one graph: analyse it once (page first).
   const seenGraphs = new Set<string>()
   const entries = [...report.entries].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'html' ? -1 : 1) || compareStrings(a.name, b.name))
   for (const entry of entries) {
-    const graph = buildEntryGraph(report, ctx, entry)
-    if (!graph) continue
-    const graphKey = `${graph.entryIndexes.map(i => graph.ids[i]).sort().join('\0')}\n${entry.initialLoad.files.filter(file => ctx.chunkByFile.has(file)).sort().join('\0')}`
+    const entryModules = findEntryModules(ctx, entry)
+    if (entryModules.length === 0) continue
+    const graphKey = `${[...entryModules].sort().join('\0')}\n${entry.initialLoad.files.filter(file => ctx.chunkByFile.has(file)).sort().join('\0')}`
     if (seenGraphs.has(graphKey)) continue
     seenGraphs.add(graphKey)
-    const indexGraph = createIndexGraph(graph.ids.length, graph.edges)
-    const dominators = computeDominators(indexGraph, 0)
-    const retainedRaw = computeRetainedWeights(dominators, graph.weights.raw)
-    const retainedGzip = computeRetainedWeights(dominators, graph.weights.gzip)
-    const retainedBrotli = computeRetainedWeights(dominators, graph.weights.brotli)
-    const rank = graph.gzipKnown ? retainedGzip : retainedRaw
-    const initialTotal = graph.gzipKnown ? entry.initialLoad.gzipBytes ?? rank[0]! : entry.initialLoad.rawBytes
-    const entrySet = new Set([0, ...graph.entryIndexes])
+    const entryIndexes = entryModules.map(id => index.indexOf.get(id)!)
+    // The static graph from a virtual root over the entry modules; its dominator tree.
+    const graph = withRootEdges(index, entryIndexes)
+    const dominators = computeDominators(graph, root)
+    const { idom } = dominators
+    const isReachable = (v: number): boolean => idom[v] !== -1
+    const weights = weighInitialLoad(ctx, entry, isReachable)
+    const retainedRaw = computeRetainedWeights(dominators, weights.raw)
+    const retainedGzip = computeRetainedWeights(dominators, weights.gzip)
+    const retainedBrotli = computeRetainedWeights(dominators, weights.brotli)
+    const rank = weights.gzipKnown ? retainedGzip : retainedRaw
+    const initialTotal = weights.gzipKnown ? entry.initialLoad.gzipBytes ?? rank[root]! : entry.initialLoad.rawBytes
+    const isEntryNode = new Uint8Array(root + 1)
+    isEntryNode[root] = 1
+    for (const v of entryIndexes) isEntryNode[v] = 1
+    const kindOf = (e: number): ImportKind => edgeKinds[staticPredKinds[e]!]!
 
-    // Incoming static edges per node.
-    const incoming: { from: number, kind: ImportKind }[][] = graph.ids.map(() => [])
-    graph.edges.forEach(([from, to], i) => {
-      if (from !== to) incoming[to]!.push({ from, kind: graph.kinds[i]! })
-    })
     // Actionable: every edge to cut is a static import in the app's own script whose bindings are
     // used only inside functions (a top-level use needs the module at startup anyway).
     const isActionable = (cut: CutEdge[]): boolean => cut.length > 0
@@ -183,26 +159,27 @@ function check(report: Report, ctx: FindingsContext): FindingDraft[] {
 
     // WB-LL001: single modules, outermost first.
     const candidates: number[] = []
-    for (let v = 1; v < graph.ids.length; v++) {
-      if (!entrySet.has(v) && rank[v]! >= minBytes) candidates.push(v)
+    for (let v = 0; v < root; v++) {
+      if (isReachable(v) && isEntryNode[v] === 0 && rank[v]! >= minBytes) candidates.push(v)
     }
-    candidates.sort((a, b) => rank[b]! - rank[a]! || compareStrings(graph.ids[a]!, graph.ids[b]!))
+    candidates.sort((a, b) => rank[b]! - rank[a]! || compareStrings(ids[a]!, ids[b]!))
     const selected: number[] = []
     for (const v of candidates) {
       if (selected.length >= maxCandidatesPerEntry) break
       if (selected.some(s => dominators.dominates(s, v) && rank[v]! >= nestedShare * rank[s]!)) continue
-      const cut: CutEdge[] = incoming[v]!
-        .filter(edge => !dominators.dominates(v, edge.from) && dominators.idom[edge.from] !== -1)
-        .map(edge => ({ importer: graph.ids[edge.from]!, target: graph.ids[v]!, kind: edge.kind }))
-      const uniqueCut = [...new Map(cut.map(edge => [edge.importer, edge])).values()]
+      const cut: CutEdge[] = []
+      for (let e = staticPredOffsets[v]!; e < staticPredOffsets[v + 1]!; e++) {
+        const from = staticPredSources[e]!
+        if (isReachable(from) && !dominators.dominates(v, from)) cut.push({ importer: ids[from]!, target: ids[v]!, kind: kindOf(e) })
+      }
+      const uniqueCut = [...new Map(cut.map(edge => [edge.importer, edge])).values()].sort((a, b) => compareStrings(a.importer, b.importer))
       if (!isActionable(uniqueCut)) continue
       selected.push(v)
-      const dominated = Array.from(dominators.order).filter(w => w !== 0 && dominators.dominates(v, w) && graph.weights.raw[w]! > 0)
-      const moduleIds = dominated.map(w => graph.ids[w]!).sort()
+      const moduleIds = Array.from(listDominated(dominators, v)).filter(w => weights.raw[w]! > 0).map(w => ids[w]!).sort(compareStrings)
       const packages = [...new Set(moduleIds.map(id => ctx.moduleById.get(id)?.package).filter((id): id is string => !!id))].sort()
-      const savings = toSavings(graph, retainedRaw[v]!, retainedGzip[v]!, retainedBrotli[v]!)
+      const savings = toSavings(weights, retainedRaw[v]!, retainedGzip[v]!, retainedBrotli[v]!)
       const { location, snippet, text } = describeCut(uniqueCut)
-      const id = graph.ids[v]!
+      const id = ids[v]!
       const shown = ctx.displayModule(id)
       const share = initialTotal > 0 ? Math.round((rankingBytes(savings) / initialTotal) * 100) : 0
       drafts.push({
@@ -221,63 +198,41 @@ function check(report: Report, ctx: FindingsContext): FindingDraft[] {
     }
 
     // WB-LL002: whole packages (every edge into the package cut at once).
-    const reachable = computeReachable(indexGraph, [0])
-    const nodesByPackage = new Map<string, number[]>()
-    for (let v = 1; v < graph.ids.length; v++) {
-      const pkg = ctx.moduleById.get(graph.ids[v]!)?.package
-      if (!pkg) continue
-      const list = nodesByPackage.get(pkg)
-      if (list) list.push(v)
-      else nodesByPackage.set(pkg, [v])
-    }
-    // Depth in the dominator tree, for the common dominator of a package's modules.
-    const depth = new Int32Array(graph.ids.length)
-    for (const v of dominators.order) if (v !== 0) depth[v] = depth[dominators.idom[v]!]! + 1
-    const commonDominator = (a: number, b: number): number => {
-      while (a !== b) {
-        if (depth[a]! >= depth[b]!) a = dominators.idom[a]!
-        else b = dominators.idom[b]!
-      }
-      return a
-    }
-    const inPackageMark = new Uint8Array(graph.ids.length)
-    for (const [pkgId, nodes] of [...nodesByPackage].sort((a, b) => compareStrings(a[0], b[0]))) {
-      if (nodes.some(v => entrySet.has(v))) continue
-      // Everything cutting the package removes is dominated by its modules' common dominator: when
-      // that retains too little, so does the package (skips the reachability walk).
-      const reached = nodes.filter(v => dominators.idom[v] !== -1)
-      if (reached.length === 0 || rank[reached.reduce(commonDominator)]! < minBytes) continue
-      const inPackage = new Set(nodes)
-      for (const v of nodes) inPackageMark[v] = 1
-      const after = computeReachable(indexGraph, [0], v => inPackageMark[v] === 1)
-      for (const v of nodes) inPackageMark[v] = 0
+    const packageOrder = index.packageIds.map((_, p) => p).sort((a, b) => compareStrings(index.packageIds[a]!, index.packageIds[b]!))
+    for (const p of packageOrder) {
+      const nodes = Array.from(index.modulesOfPackage[p]!).filter(isReachable)
+      if (nodes.length === 0 || nodes.some(v => isEntryNode[v] === 1)) continue
+      // What cutting the package removes is dominated by its modules' common dominator: when that
+      // retains too little, so does the package (no walk needed).
+      if (rank[nodes.reduce((a, b) => findCommonDominator(dominators, a, b))]! < minBytes) continue
+      const inPackage = index.nextMark()
+      for (const v of nodes) marks[v] = inPackage
+      const { removed, staysReachable } = computeRemovalBySet(graph, dominators, nodes)
       let raw = 0
       let gzip = 0
       let brotli = 0
-      const removed: number[] = []
-      for (let v = 1; v < graph.ids.length; v++) {
-        if (reachable[v] === 1 && after[v] === 0) {
-          removed.push(v)
-          raw += graph.weights.raw[v]!
-          gzip += graph.weights.gzip[v]!
-          brotli += graph.weights.brotli[v]!
-        }
+      for (const v of removed) {
+        raw += weights.raw[v]!
+        gzip += weights.gzip[v]!
+        brotli += weights.brotli[v]!
       }
-      const savings = toSavings(graph, raw, gzip, brotli)
+      const savings = toSavings(weights, raw, gzip, brotli)
       if (rankingBytes(savings) < minBytes) continue
       const cut: CutEdge[] = []
       for (const v of nodes) {
-        for (const edge of incoming[v]!) {
-          if (after[edge.from] === 1 && !inPackage.has(edge.from)) cut.push({ importer: graph.ids[edge.from]!, target: graph.ids[v]!, kind: edge.kind })
+        for (let e = staticPredOffsets[v]!; e < staticPredOffsets[v + 1]!; e++) {
+          const from = staticPredSources[e]!
+          if (marks[from] !== inPackage && staysReachable(from)) cut.push({ importer: ids[from]!, target: ids[v]!, kind: kindOf(e) })
         }
       }
       const uniqueCut = [...new Map(cut.map(edge => [`${edge.importer}\0${edge.target}`, edge])).values()].sort((a, b) => compareStrings(a.importer, b.importer))
       if (!isActionable(uniqueCut)) continue
       // Already said by a module candidate that takes the same modules out?
       if (selected.some(s => nodes.every(v => dominators.dominates(s, v)) && rank[s]! <= (1 / nestedShare) * rankingBytes(savings))) continue
+      const pkgId = index.packageIds[p]!
       const name = ctx.packageById.get(pkgId)?.name ?? pkgId
       const { location, snippet, text } = describeCut(uniqueCut)
-      const moduleIds = removed.filter(v => graph.weights.raw[v]! > 0).map(v => graph.ids[v]!).sort()
+      const moduleIds = removed.filter(v => weights.raw[v]! > 0).map(v => ids[v]!).sort(compareStrings)
       const share = initialTotal > 0 ? Math.round((rankingBytes(savings) / initialTotal) * 100) : 0
       drafts.push({
         rule: 'WB-LL002',

@@ -7,7 +7,7 @@ import { formatBytes } from '../../budgets/limits'
 import type { Report } from '../../model'
 import type { FindingsContext } from '../context'
 import { rankingBytes, subtractSavings } from '../context'
-import { collectStaticClosure, createRelativeResolver } from '../graph-walk'
+import { collectStaticClosure, collectStaticClosureIndexes, createRelativeResolver } from '../graph-walk'
 import { scanExports } from '../import-scan'
 import type { ImportUse } from '../import-use'
 import { formatLocation, locateStatement, readImportUse } from '../import-use'
@@ -56,12 +56,17 @@ function traceExportedNames(ctx: FindingsContext, resolve: (fromId: string, spec
 function check(report: Report, ctx: FindingsContext): FindingDraft[] {
   const drafts: FindingDraft[] = []
   const resolve = createRelativeResolver(ctx)
+  const { index } = ctx
   for (const target of report.modules) {
     if (target.package === null || !ctx.isShipped(target.id)) continue
     const packageId = target.package
-    const importers = [...target.importers].filter(id => ctx.isAppModule(id))
+    const importers = target.importers.filter((id) => {
+      const v = index.indexOf.get(id)
+      return v !== undefined && index.isApp[v] === 1
+    })
     if (importers.length === 0) continue
-    const closure = [...collectStaticClosure(ctx, [target.id], id => ctx.moduleById.get(id)?.package === packageId)].filter(id => ctx.isShipped(id))
+    const closureIndexes = collectStaticClosureIndexes(ctx, [target.id], packageId)
+    const closure = closureIndexes.filter(v => index.shipped[v] === 1).map(v => index.ids[v]!)
     if (closure.length < minLibraryModules) continue
 
     const uses: ImportUse[] = importers.map(importer => readImportUse(ctx, importer, target.id))
@@ -73,9 +78,11 @@ function check(report: Report, ctx: FindingsContext): FindingDraft[] {
     const shipped = ctx.sumSizes(closure)
     const knownNames = [...new Set(uses.filter(use => !use.whole).flatMap(use => use.names))].sort()
     const defining = traceExportedNames(ctx, resolve, target.id, knownNames)
+    // The used names are defined in the imported module itself: everything it pulls in is needed.
+    if (wholeUses.length === 0 && defining !== null && defining.size === 1 && defining.has(target.id)) continue
     const needed = defining === null
       ? null
-      : collectStaticClosure(ctx, defining, id => ctx.moduleById.get(id)?.package === packageId)
+      : collectStaticClosure(ctx, defining, packageId)
     const perNameFiles = knownNames.every(used => closure.some(id => id.endsWith(`/${used}.js`)))
 
     if (wholeUses.length > 0) {

@@ -12,20 +12,11 @@ import type { FindingDraft, FindingsRule } from '../types'
 const minGzipBytes = 200
 
 function check(report: Report, ctx: FindingsContext): FindingDraft[] {
-  // Rendered exports per module over all its chunks (null = some chunk did not say).
-  const rendered = new Map<string, Set<string> | null>()
-  for (const chunk of report.chunks) {
-    for (const part of chunk.modules) {
-      const known = rendered.get(part.id)
-      if (part.renderedExports === null || known === null) rendered.set(part.id, null)
-      else rendered.set(part.id, new Set([...(known ?? []), ...part.renderedExports]))
-    }
-  }
   const drafts: FindingDraft[] = []
   for (const pkg of report.packages) {
     if (pkg.sideEffects !== null) continue
     const kept = (ctx.modulesByPackage.get(pkg.id) ?? []).filter((module) => {
-      const names = rendered.get(module.id)
+      const names = ctx.renderedExportsOf(module.id)
       return names !== undefined && names !== null && names.size === 0
         && module.format !== 'cjs' && module.exports !== null && module.exports.length > 0 && !module.isEntry
     })

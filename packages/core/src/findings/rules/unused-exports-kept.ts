@@ -13,17 +13,9 @@ import type { FindingDraft, FindingsRule } from '../types'
 const minGzipBytes = 200
 
 function check(report: Report, ctx: FindingsContext): FindingDraft[] {
-  const rendered = new Map<string, Set<string> | null>()
-  for (const chunk of report.chunks) {
-    for (const part of chunk.modules) {
-      const known = rendered.get(part.id)
-      if (part.renderedExports === null || known === null) rendered.set(part.id, null)
-      else rendered.set(part.id, new Set([...(known ?? []), ...part.renderedExports]))
-    }
-  }
   const drafts: FindingDraft[] = []
   for (const module of report.modules) {
-    const kept = rendered.get(module.id)
+    const kept = ctx.renderedExportsOf(module.id)
     if (!kept || kept.size === 0 || module.isEntry || module.format === 'cjs' || module.dynamicImporters.length > 0) continue
     if (module.importers.length === 0 || !module.importers.every(id => ctx.isAppModule(id))) continue
     const uses = module.importers.map(importer => readImportUse(ctx, importer, module.id))

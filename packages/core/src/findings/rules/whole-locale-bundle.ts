@@ -72,7 +72,7 @@ function check(report: Report, ctx: FindingsContext): FindingDraft[] {
     const name = pkg?.name ?? folder
     const moduleIds = modules.map(module => module.id)
     const savings = ctx.sumSizes(moduleIds)
-    const edges = findAppImportEdges(ctx, new Set(moduleIds))
+    const edges = findAppImportEdges(ctx, moduleIds)
     const first = edges[0] ? readImportUse(ctx, edges[0].importer, edges[0].imported) : null
     const location = first ? locateStatement(first.importer, first.statement) : null
     const localeDir = folder.slice(pkg ? pkg.id.length + 1 : 0)
@@ -108,7 +108,7 @@ function check(report: Report, ctx: FindingsContext): FindingDraft[] {
     const coreBytes = build.coreFile === '' ? 0 : fileSizeBytes(ctx.root, `${pkg.id}/${build.coreFile}`)
     const known = fileBytes !== null && coreBytes !== null && fileBytes > 0
     const savings = known ? scaleSavings(shipped, Math.max(0, 1 - coreBytes! / fileBytes!)) : shipped
-    const edges = findAppImportEdges(ctx, new Set([module.id]))
+    const edges = findAppImportEdges(ctx, [module.id])
     const first = edges[0] ? readImportUse(ctx, edges[0].importer, edges[0].imported) : null
     const location = first ? locateStatement(first.importer, first.statement) : null
     drafts.push({
