@@ -88,7 +88,7 @@ async function runCommand(cwd: string, args: string[], env: Record<string, strin
 
 const apps = {} as Record<'base' | 'grown' | 'failing' | 'broken', string>
 const outcomes = {} as Record<'base' | 'grown' | 'broken', ViteBuildOutcome>
-let failingRun: { status: number | null, output: string }
+let failingRun: { status: number | null, output: string, stderr: string }
 const corruptBaseline = '{"schemaVersion": 1, "outputs": [ {"file": "dist/ass'
 
 beforeAll(async () => {
@@ -122,18 +122,20 @@ beforeAll(async () => {
   outcomes.broken = await buildApp(apps.broken, { baseline: '.weighbridge/baseline.json', saveBaseline: true })
 
   // 4. The real `vite build` CLI with a vite.config.ts importing the plugin from source: budget over.
+  // `--configLoader native`: Node imports the config (through tsx) and resolves 'weighbridge/vite'
+  // with the `weighbridge-source` condition; Vite's default loader would resolve it to dist/.
   writeFileSync(path.join(apps.failing, 'vite.config.ts'), [
     `import weighbridge from 'weighbridge/vite'`,
     `export default { logLevel: 'warn', plugins: [weighbridge({ cache: false, budgets: [{ kind: 'initial', entry: 'index.html', limit: '1 kB' }] })] }`,
     '',
   ].join('\n'))
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=weighbridge-source', viteBin, 'build'], {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=weighbridge-source', viteBin, 'build', '--configLoader', 'native'], {
     cwd: apps.failing,
     encoding: 'utf8',
     env: { ...process.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: path.join(tmp, 'failing-step-summary.md'), NO_COLOR: '1' },
     timeout: 90_000,
   })
-  failingRun = { status: child.status, output: `${child.stdout}\n${child.stderr}` }
+  failingRun = { status: child.status, output: `${child.stdout}\n${child.stderr}`, stderr: child.stderr }
 })
 
 afterAll(() => {
@@ -189,6 +191,11 @@ describe('budgets in a Vite build', () => {
     expect(output).toMatch(/Largest: lodash-es \d+(\.\d kB| B), /)
     expect(output).toMatch(/Largest: .*src\/app\.js \d+ B/)
     expect(output).toContain('Fix: load heavy code later with import()')
+    // One readable message: no stack trace, no bundler internals, the message once.
+    expect(failingRun.stderr).toContain('budgets[0] initial load of index.html (gzip): ')
+    expect(failingRun.stderr).not.toMatch(/^\s+at /m)
+    expect(failingRun.stderr).not.toMatch(/PLUGIN_ERROR|RolldownError|hook: /)
+    expect(failingRun.stderr.split('budgets[0] initial load of index.html (gzip): ').length).toBe(2)
     expect(existsSync(path.join(apps.failing, '.weighbridge/report.html'))).toBe(true)
     // In GitHub Actions: an annotation per broken budget and the markdown job summary.
     expect(output).toMatch(/^::error title=Weighbridge budget budgets\[0\]%3A initial load of index\.html \(gzip\)::budgets\[0\] initial load of index\.html \(gzip\): .*%0ALargest: /m)

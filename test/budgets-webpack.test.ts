@@ -37,13 +37,11 @@ function buildApp(appDir: string, options: WeighbridgeOptions): Promise<WebpackO
   const compiler = webpack({
     mode: 'production',
     context: appDir,
-    devtool: 'hidden-source-map',
     entry: { main: './src/main.js' },
     output: { path: path.join(appDir, 'dist'), filename: '[name].[contenthash].js', chunkFilename: '[name].[contenthash].js', clean: true },
-    // Scope hoisting off and source maps on: the webpack adapter attributes minified bytes to
-    // modules through the source map, and does not yet split a concatenated module into its parts
-    // (it reports one `virtual:undefined` module); the messages name per-module contributors.
-    optimization: { concatenateModules: false },
+    // webpack's production defaults: no source maps, module concatenation on. The adapter finds the
+    // module factories in the emitted files and splits concatenated modules into their parts, so
+    // the messages name per-module contributors.
     module: { rules: [{ test: /\.css$/, use: [MiniCssExtractPlugin.loader, require.resolve('css-loader')] }] },
     plugins: [new MiniCssExtractPlugin({ filename: '[name].[contenthash].css' }), weighbridgeWebpack({ cache: false, summary: false, ...options }) as never],
     infrastructureLogging: { level: 'none' },

@@ -7,21 +7,65 @@
  */
 import type { Report } from '@weighbridge/core'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import zlib from 'node:zlib'
+import { normalizeModuleId } from '@weighbridge/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../packages/weighbridge/src/cli'
+
+const { parseBundle } = createRequire(import.meta.url)('webpack-bundle-analyzer/lib/parseUtils.js') as {
+  parseBundle: (file: string, options: { expectedModuleIds: string[] }) => { modules: Record<string, string>, runtimeSrc: string }
+}
 
 const fixture = path.resolve(__dirname, 'fixtures/conformance')
 const tmp = path.resolve(__dirname, `.tmp/conformance-${process.pid}-${Date.now()}`)
 const BUNDLERS = ['vite', 'rollup', 'rolldown', 'webpack', 'rspack', 'esbuild'] as const
 type Bundler = typeof BUNDLERS[number]
+/** webpack and Rspack with their production defaults: no source map, module concatenation on. */
+const DEFAULTS = ['webpack-defaults', 'rspack-defaults'] as const
+type Build = Bundler | typeof DEFAULTS[number]
+const BUILDS: readonly Build[] = [...BUNDLERS, ...DEFAULTS]
+const bundlerOf = (build: Build): Bundler => build.replace(/-defaults$/, '') as Bundler
 
-const reports = new Map<Bundler, Report>()
-const outDirs = new Map<Bundler, string>()
+const reports = new Map<Build, Report>()
+const outDirs = new Map<Build, string>()
+
+interface RecordedModule {
+  /** webpack's module id, as the emitted code keys it. */
+  id: string
+  /** The module's file, or its parts' files for a concatenated module. */
+  resources: string[]
+}
+/** Per defaults build: emitted JS file (absolute) → its modules, read from the compilation's chunk graph. */
+const recordedModules = new Map<Build, Map<string, RecordedModule[]>>()
+
+/** Records the module ids of every chunk from webpack's / Rspack's chunk graph (not from the stats the adapter reads). */
+function recordModuleIds(outDir: string, target: Map<string, RecordedModule[]>) {
+  return {
+    apply(compiler: any) {
+      compiler.hooks.afterEmit.tap('record-module-ids', (compilation: any) => {
+        for (const chunk of compilation.chunks) {
+          const modules: RecordedModule[] = []
+          for (const module of compilation.chunkGraph.getChunkModulesIterable(chunk)) {
+            const id = compilation.chunkGraph.getModuleId(module)
+            if (id === null || id === undefined || id === '')
+              continue
+            const parts: any[] = module.modules ? [...module.modules] : [module]
+            modules.push({ id: String(id), resources: parts.map(part => part.resource).filter((resource): resource is string => typeof resource === 'string') })
+          }
+          for (const file of chunk.files) {
+            if (file.endsWith('.js'))
+              target.set(path.join(outDir, file), modules)
+          }
+        }
+      })
+    },
+  }
+}
 const input = { main: path.join(fixture, 'src/main.js'), admin: path.join(fixture, 'src/admin.js') }
 
-function pluginOptions(bundler: Bundler, variant = '') {
+function pluginOptions(bundler: Build, variant = '') {
   return { reportFile: path.join(tmp, `${bundler}${variant}.report.json`), summary: false, logLevel: 'silent' as const, cache: false as const, root: fixture }
 }
 
@@ -43,7 +87,9 @@ function assetPlugin() {
   }
 }
 
-async function buildWith(bundler: Bundler, outDir: string): Promise<void> {
+async function buildWith(build: Build, outDir: string): Promise<void> {
+  const bundler = bundlerOf(build)
+  const defaults = build !== bundler
   if (bundler === 'vite') {
     const { build } = await import('vite')
     const { default: weighbridge } = await import('weighbridge/vite')
@@ -72,17 +118,21 @@ async function buildWith(bundler: Bundler, outDir: string): Promise<void> {
     await bundle.close()
   }
   else if (bundler === 'webpack' || bundler === 'rspack') {
+    const recorded = new Map<string, RecordedModule[]>()
+    if (defaults)
+      recordedModules.set(build, recorded)
     const config = (extractLoader: string, extractPlugin: object, plugin: object) => ({
       mode: 'production' as const,
       context: fixture,
-      devtool: 'hidden-source-map' as const,
+      // The defaults builds keep webpack's production defaults: no devtool, concatenation on.
+      ...(defaults ? {} : { devtool: 'hidden-source-map' as const }),
       entry: { main: './src/main.js', admin: './src/admin.js' },
       output: { path: outDir, filename: '[name].[contenthash].js', chunkFilename: '[name].[contenthash].js', clean: true },
       module: { rules: [
         { test: /\.css$/, use: [extractLoader, require.resolve('css-loader')] },
         { test: /\.png$/, type: 'asset/resource' as const },
       ] },
-      plugins: [extractPlugin, plugin],
+      plugins: [extractPlugin, plugin, ...(defaults ? [recordModuleIds(outDir, recorded)] : [])],
       infrastructureLogging: { level: 'none' as const },
     })
     const run = (compiler: { run: (cb: (error: Error | null, stats?: { hasErrors: () => boolean, toString: () => string }) => void) => void, close: (cb: () => void) => void }) =>
@@ -96,12 +146,12 @@ async function buildWith(bundler: Bundler, outDir: string): Promise<void> {
       const { default: webpack } = await import('webpack')
       const { default: MiniCssExtractPlugin } = await import('mini-css-extract-plugin')
       const { default: weighbridge } = await import('weighbridge/webpack')
-      await run(webpack(config(MiniCssExtractPlugin.loader, new MiniCssExtractPlugin({ filename: '[name].[contenthash].css' }), weighbridge(pluginOptions(bundler))) as never) as never)
+      await run(webpack(config(MiniCssExtractPlugin.loader, new MiniCssExtractPlugin({ filename: '[name].[contenthash].css' }), weighbridge(pluginOptions(build))) as never) as never)
     }
     else {
       const { rspack } = await import('@rspack/core')
       const { default: weighbridge } = await import('weighbridge/rspack')
-      await run(rspack(config(rspack.CssExtractRspackPlugin.loader, new rspack.CssExtractRspackPlugin({ filename: '[name].[contenthash].css' }), weighbridge(pluginOptions(bundler))) as never) as never)
+      await run(rspack(config(rspack.CssExtractRspackPlugin.loader, new rspack.CssExtractRspackPlugin({ filename: '[name].[contenthash].css' }), weighbridge(pluginOptions(build))) as never) as never)
     }
   }
   else {
@@ -140,18 +190,18 @@ function describeLoads(report: Report): Record<string, { initial: string[], lazy
 
 beforeAll(async () => {
   fs.mkdirSync(tmp, { recursive: true })
-  for (const bundler of BUNDLERS) {
-    const outDir = path.join(tmp, bundler)
-    outDirs.set(bundler, outDir)
-    await buildWith(bundler, outDir)
-    reports.set(bundler, readReport(path.join(tmp, `${bundler}.report.json`)))
+  for (const build of BUILDS) {
+    const outDir = path.join(tmp, build)
+    outDirs.set(build, outDir)
+    await buildWith(build, outDir)
+    reports.set(build, readReport(path.join(tmp, `${build}.report.json`)))
   }
 }, 240_000)
 
-describe.each(BUNDLERS)('%s through the plugin', (bundler) => {
+describe.each(BUILDS)('%s through the plugin', (bundler) => {
   it('reports the files on disk with zlib-exact compressed sizes', () => {
     const report = reports.get(bundler)!
-    expect(report.bundler.name).toBe(bundler)
+    expect(report.bundler.name).toBe(bundlerOf(bundler))
     const outDir = outDirs.get(bundler)!
     const onDisk = fs.readdirSync(outDir, { recursive: true, withFileTypes: true }).filter(entry => entry.isFile()).map(entry => path.join(entry.parentPath, entry.name))
     const reported = new Map(report.outputs.map(output => [path.resolve(fixture, output.file), output]))
@@ -161,6 +211,11 @@ describe.each(BUNDLERS)('%s through the plugin', (bundler) => {
       expect(output, `${bundler}: ${file} not in the report`).toBeDefined()
       const bytes = fs.readFileSync(file)
       expect(output!.rawBytes).toBe(bytes.length)
+      if (output!.kind === 'map') {
+        // Source maps are not sent to browsers: raw size only.
+        expect([output!.gzipBytes, output!.brotliBytes]).toEqual([null, null])
+        continue
+      }
       expect(output!.gzipBytes).toBe(zlib.gzipSync(bytes, { level: 9 }).length)
       expect(output!.brotliBytes).toBe(zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length)
     }
@@ -197,18 +252,18 @@ describe.each(BUNDLERS)('%s through the plugin', (bundler) => {
 
 describe('the six bundlers agree', () => {
   it('on the npm packages (name@version)', () => {
-    for (const bundler of BUNDLERS) {
+    for (const bundler of BUILDS) {
       const packages = reports.get(bundler)!.packages.map(p => `${p.name}@${p.version}`).sort()
       expect(packages, bundler).toEqual(['lodash@4.18.1'])
     }
   })
 
   it('on the normalised ids of the app and lodash modules', () => {
-    const idsOf = (bundler: Bundler) => reports.get(bundler)!.modules.map(m => m.id).filter(id => /^src\/.*\.js$/.test(id) || /node_modules\/lodash\/[\w.]+\.js$/.test(id)).sort()
+    const idsOf = (bundler: Build) => reports.get(bundler)!.modules.map(m => m.id).filter(id => /^src\/.*\.js$/.test(id) || /node_modules\/lodash\/[\w.]+\.js$/.test(id)).sort()
     const reference = idsOf('webpack')
     expect(reference).toContain('src/main.js')
     expect(reference.some(id => id.endsWith('node_modules/lodash/chunk.js'))).toBe(true)
-    for (const bundler of BUNDLERS)
+    for (const bundler of BUILDS)
       expect(idsOf(bundler), bundler).toEqual(reference)
   })
 
@@ -217,8 +272,74 @@ describe('the six bundlers agree', () => {
       admin: { initial: ['src/admin.js', 'src/shared.js'], lazy: ['src/lazy-chart.js', 'src/lazy-settings.js'] },
       main: { initial: ['src/main.js', 'src/shared.js'], lazy: ['src/lazy-chart.js'] },
     }
-    for (const bundler of BUNDLERS)
+    for (const bundler of BUILDS)
       expect(describeLoads(reports.get(bundler)!), bundler).toEqual(expected)
+  })
+})
+
+describe('webpack and Rspack with their production defaults (no source map, modules concatenated)', () => {
+  const toId = (resource: string) => normalizeModuleId(resource, fixture)
+  const jsChunk = (report: Report, name: string) => report.chunks.find(chunk => chunk.kind === 'js' && chunk.name === name)!
+
+  it('never reports a module id it could not resolve', () => {
+    for (const build of BUILDS) {
+      const report = reports.get(build)!
+      const ids = [...report.modules.map(m => m.id), ...report.chunks.flatMap(chunk => chunk.modules.map(m => m.id))]
+      expect(ids.filter(id => id.includes('undefined')), build).toEqual([])
+    }
+  })
+
+  it.each(DEFAULTS)('%s: gives each module the bytes webpack-bundle-analyzer parses for it, the rest is the runtime', (build) => {
+    const report = reports.get(build)!
+    const recorded = recordedModules.get(build)!
+    expect(recorded.size).toBeGreaterThanOrEqual(4)
+    let compared = 0
+    for (const [file, modules] of recorded) {
+      const chunk = report.chunks.find(candidate => path.resolve(fixture, candidate.file) === file)!
+      expect(chunk, file).toBeDefined()
+      const bytesOf = (resource: string) => chunk.modules.find(m => m.id === toId(resource))?.rawBytes ?? 0
+      const parsed = parseBundle(file, { expectedModuleIds: modules.map(m => m.id) })
+      const rendered = modules.filter(m => parsed.modules[m.id] !== undefined)
+      const renderedResources = new Set(rendered.flatMap(m => m.resources))
+      for (const module of rendered) {
+        // A concatenated module's factory is shared by its parts (split by size): compare the sum.
+        expect(module.resources.reduce((sum, resource) => sum + bytesOf(resource), 0), `${build} ${path.basename(file)} module ${module.id}`)
+          .toBe(Buffer.byteLength(parsed.modules[module.id]!))
+        compared += 1
+      }
+      // webpack inlines entry modules after the runtime (no factory): they own the rest of what the
+      // analyzer calls runtime, except the runtime itself, which stays glue.
+      const inlined = new Set(modules.filter(m => parsed.modules[m.id] === undefined).flatMap(m => m.resources).filter(resource => !renderedResources.has(resource)))
+      const inlinedBytes = [...inlined].reduce((sum, resource) => sum + bytesOf(resource), 0)
+      expect(chunk.glue.rawBytes + inlinedBytes, `${build} ${path.basename(file)} runtime`).toBe(Buffer.byteLength(parsed.runtimeSrc))
+      if (inlined.size === 0 && rendered.every(m => m.resources.length === 1))
+        expect(chunk.attribution, file).toBe('exact')
+    }
+    expect(compared).toBeGreaterThanOrEqual(25)
+  })
+
+  it.each(DEFAULTS)('%s: attributes the main chunk to named modules, lodash ones included', (build) => {
+    const report = reports.get(build)!
+    const main = jsChunk(report, 'main')
+    const fileBytes = report.outputs.find(output => output.file === main.file)!.rawBytes
+    const moduleBytes = main.modules.reduce((sum, m) => sum + m.rawBytes, 0)
+    // Measured: webpack 56.3 % (3,451 of 6,132 B), Rspack 57.0 % (3,386 of 5,937 B). The rest is the
+    // webpack runtime (JSONP chunk loading, script loader, automatic publicPath: 2.7 / 2.6 kB), which
+    // the model counts as glue (checked against the analyzer above), and the factories' id keys.
+    expect(moduleBytes / fileBytes).toBeGreaterThan(0.53)
+    expect(main.glue.rawBytes).toBeLessThan(2_900)
+    // The concatenated entry (main.js + logo.png) is split into its parts by size: an estimate.
+    expect(main.attribution).toBe('estimated')
+    for (const id of ['src/main.js', 'src/shared.js', 'src/logo.png'])
+      expect(main.modules.find(m => m.id === id)?.rawBytes, `${build} ${id}`).toBeGreaterThan(0)
+    const lodashOf = (chunk: typeof main) => chunk.modules.filter(m => /node_modules\/lodash\/[\w.]+\.js$/.test(m.id))
+    const lodash = lodashOf(main)
+    expect(lodash.map(m => m.id).sort()).toEqual(lodashOf(jsChunk(reports.get('webpack')!, 'main')).map(m => m.id).sort())
+    expect(lodash.length).toBeGreaterThanOrEqual(20)
+    expect(lodash.every(m => m.rawBytes > 0 && m.gzipBytes! > 0)).toBe(true)
+    // The lazy chunks hold one module each, found exactly.
+    for (const chunk of report.chunks.filter(candidate => candidate.kind === 'js' && candidate.isDynamicEntry))
+      expect(chunk.attribution, chunk.file).toBe('exact')
   })
 })
 

@@ -5,7 +5,8 @@
  * independent source: the files on disk, zlib, rollup-plugin-visualizer, es-module-lexer.
  */
 import type { Report } from '@weighbridge/core'
-import { readFileSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { formatBytes, normalizeModuleId } from '@weighbridge/core'
@@ -297,5 +298,50 @@ describe('terminal summary', () => {
     expect(sizeRows.length).toBeGreaterThan(5)
     expect(new Set(brotliColumnEnds).size).toBe(1)
     expect(formatSummary(report, { reportPath: null, colors: true })).toMatch(/\x1B\[/)
+  })
+})
+
+describe('a broken budget on the Rollup and Rolldown CLIs', () => {
+  const runs = new Map<'rollup' | 'rolldown', { dir: string, status: number | null, stderr: string }>()
+
+  beforeAll(() => {
+    const bins = {
+      rollup: path.resolve(import.meta.dirname, 'node_modules/rollup/dist/bin/rollup'),
+      rolldown: path.resolve(import.meta.dirname, 'node_modules/rolldown/bin/cli.mjs'),
+    }
+    for (const bundler of ['rollup', 'rolldown'] as const) {
+      const dir = createTempDir(`cli-budget-${bundler}`)
+      writeFileSync(path.join(dir, 'main.js'), `import { words } from './words.js'\nconsole.log(words.join(' '))\n`)
+      writeFileSync(path.join(dir, 'words.js'), `export const words = ['a broken budget', 'fails the build', 'with one message']\n`)
+      writeFileSync(path.join(dir, `${bundler}.config.mjs`), [
+        `import weighbridge from 'weighbridge/${bundler}'`,
+        `export default { input: 'main.js', output: { dir: 'dist', format: 'es' }, plugins: [weighbridge({ cache: false, summary: false, budgets: [{ kind: 'total', type: 'js', limit: '10 B' }] })] }`,
+        '',
+      ].join('\n'))
+      // Node imports the config, so 'weighbridge/<bundler>' resolves to the sources.
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=weighbridge-source', bins[bundler], '-c', `${bundler}.config.mjs`], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+        timeout: 60_000,
+      })
+      runs.set(bundler, { dir, status: child.status, stderr: child.stderr })
+    }
+  }, 120_000)
+
+  it.each(['rollup', 'rolldown'] as const)('%s exits non-zero with the budget message once and no stack trace', (bundler) => {
+    const run = runs.get(bundler)!
+    expect(run.status, run.stderr).toBe(1)
+    const report = JSON.parse(readFileSync(path.join(run.dir, '.weighbridge/report.json'), 'utf8')) as Report
+    const js = report.outputs.find(output => output.kind === 'js')!
+    expect(js.gzipBytes).toBe(zlib.gzipSync(readFileSync(path.join(run.dir, 'dist/main.js')), { level: 9 }).length)
+    const message = `budgets[0] total JS (gzip): ${js.gzipBytes} B > error limit 10 B`
+    expect(run.stderr).toContain(message)
+    expect(run.stderr.split(message).length).toBe(2)
+    expect(run.stderr).toMatch(/\nLargest: words\.js \d+ B/)
+    expect(run.stderr).toContain('Fix: ')
+    expect(run.stderr).not.toMatch(/^\s+at /m)
+    expect(run.stderr).not.toMatch(/PLUGIN_ERROR|hook: /)
+    expect(existsSync(path.join(run.dir, '.weighbridge/report.html'))).toBe(true)
   })
 })

@@ -1,5 +1,7 @@
 /**
  * Which bytes of an emitted chunk file belong to which module. Tried in this order:
+ * 0. the adapter's own `ranges` (webpack/Rspack module factories located in the parsed file), with
+ *    the method it names (`exact`, or `estimated` when concatenated modules were split by size).
  * 1. `bundler`: every module carries `outputBytes` (webpack/rspack stats, esbuild metafile): ranges
  *    are laid out in module order, the rest of the file is glue.
  * 2. `exact`: every module's rendered `code` is found, in order, verbatim in the file.
@@ -30,6 +32,8 @@ export interface ChunkAttributionInput {
   map?: CollectedSourceMap | null
   /** Per module, a weight for the estimate when the bundler gave no rendered length (the source file size). */
   fallbackWeights?: (number | null)[]
+  /** Byte ranges the adapter located itself (see `CollectedChunk.ranges`). */
+  ranges?: { method: 'exact' | 'estimated' | 'sourcemap', segments: ByteSegment[] } | null
 }
 
 export interface ChunkAttribution {
@@ -213,7 +217,24 @@ function attributeByEstimate(input: ChunkAttributionInput): ByteSegment[] {
   return layOutInOrder(weights.map(weight => weight * scale), input.bytes.length)
 }
 
+/** The adapter's own ranges, when they are sorted, disjoint, inside the file and keyed by module index. */
+function useLocatedRanges(input: ChunkAttributionInput): ChunkAttribution | null {
+  const ranges = input.ranges
+  if (!ranges || ranges.segments.length === 0)
+    return null
+  let cursor = 0
+  for (const segment of ranges.segments) {
+    if (segment.start < cursor || segment.end < segment.start || segment.end > input.bytes.length || !Number.isInteger(segment.key) || segment.key < 0 || segment.key >= input.modules.length)
+      return null
+    cursor = segment.end
+  }
+  return { method: ranges.method, segments: ranges.segments.map(segment => ({ ...segment })) }
+}
+
 export function attributeChunkBytes(input: ChunkAttributionInput): ChunkAttribution {
+  const located = useLocatedRanges(input)
+  if (located)
+    return located
   const bundler = attributeByBundler(input)
   if (bundler)
     return { method: 'bundler', segments: bundler }

@@ -46,6 +46,15 @@ export interface CollectedChunk {
   modules: CollectedChunkModule[]
   /** The emitted file's source map, when there is one (also when forced as `hidden` by the plugin). */
   map?: CollectedSourceMap | null
+  /**
+   * Byte ranges of the emitted file per module, when the adapter located the modules' code itself
+   * (webpack/Rspack without source maps: the module factories found by parsing the file). `key` is
+   * the module's index in `modules`; gaps are glue. `estimated` when some ranges were split among a
+   * concatenated module's parts by source size; `sourcemap` when a reader attributed the bytes
+   * through the file's source map while checking it (the CLI's importers: one pass over the map).
+   * Used before every other attribution.
+   */
+  ranges?: { method: 'exact' | 'estimated' | 'sourcemap', segments: { start: number, end: number, key: number }[] } | null
 }
 
 export interface CollectedFile {

@@ -15,6 +15,23 @@ import { readPageReferences } from './html-page'
 
 export type RollupFamilyKey = 'rollup' | 'rolldown' | 'vite'
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+
+/**
+ * The error that fails a Rollup / Rolldown / Vite build for a user mistake (a broken budget, a bad
+ * baseline): the CLIs print it without a stack trace. Rollup's CLI prints `error.stack` (dimmed)
+ * when there is one: it is empty. Vite's CLI prints `error during build:` and `util.inspect(error)`,
+ * which would list the stack and the `code` / `plugin` / `hook` fields the bundler adds: the custom
+ * inspection answers with the message alone (as Vite prefixed it: `[weighbridge] ...`). The error is
+ * still thrown through the bundler, so `vite build` and `rollup -c` exit non-zero and `build()` rejects.
+ */
+export function createUserError(message: string): Error {
+  const error = new Error(message)
+  error.stack = ''
+  Object.defineProperty(error, INSPECT, { value(this: Error) { return this.message }, enumerable: false })
+  return error
+}
+
 // The parts of the three bundlers' plugin APIs this adapter reads (structural, so one code path
 // serves Rollup's, Rolldown's and Vite's types).
 interface RenderedModuleLike {
@@ -75,7 +92,7 @@ interface PluginContextLike {
   environment?: { name: string }
   getModuleIds: () => Iterable<string>
   getModuleInfo: (id: string) => ModuleInfoLike | null
-  error: (message: string) => never
+  error: (error: string | Error) => never
   warn: (message: string) => void
 }
 
@@ -289,7 +306,7 @@ export function createRollupFamilyHooks(session: PluginSession, key: RollupFamil
     for (const warning of result.warnings)
       context.warn(warning)
     if (result.errors.length > 0)
-      context.error(result.errors.join('\n'))
+      context.error(createUserError(result.errors.join('\n')))
   }
 
   const hooks: RollupFamilyHooks = {

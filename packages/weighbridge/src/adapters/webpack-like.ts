@@ -4,17 +4,19 @@
  * When: `processAssets` at `PROCESS_ASSETS_STAGE_REPORT`, the last stage, after minification,
  * source maps, real content hashes and compression plugins: the assets are final and still in
  * memory. What: `compilation.getStats().toJson(STATS_OPTIONS)` plus the asset bytes, turned into a
- * `CollectedBuild` by the same converter the CLI uses for a saved `stats.json`.
+ * `CollectedBuild` by the same converter the CLI uses for a saved `stats.json`. Module bytes: through
+ * the emitted source maps when the build has them, else from the module factories found in the
+ * parsed chunk files (`webpack-module-ranges.ts`: production defaults, no devtool, concatenation on).
  * How it fails: messages are pushed to `compilation.errors` (the bundler's own way; the build exits
  * non-zero and, with `optimization.emitOnErrors: false`, emits nothing).
  */
 import path from 'node:path'
 import type { CollectedBuild } from '@weighbridge/core'
-import { InputError } from '../importers/input-error'
 import { collectWebpackStats, STATS_OPTIONS } from '../importers/webpack-stats'
 import type { WebpackStats } from '../importers/webpack-stats'
 import { finishBuild, resolveProjectRoot } from '../pipeline'
 import type { PluginSession } from '../session'
+import { attachWebpackModuleRanges } from './webpack-module-ranges'
 
 const PLUGIN_NAME = 'weighbridge'
 
@@ -107,6 +109,8 @@ export function collectCompilation(compiler: WebpackLikeCompiler, compilation: W
       return typeof buffer === 'string' ? Buffer.from(buffer, 'utf8') : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
     },
   })
+  // Without source maps (production defaults), module bytes come from the parsed chunk files.
+  attachWebpackModuleRanges(collected, stats, { root, outputPath })
   // The stats of a running compilation may lack `rspackVersion`; the adapter knows its bundler.
   return { ...collected, bundler }
 }

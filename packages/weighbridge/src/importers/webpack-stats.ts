@@ -14,7 +14,7 @@
 import path from 'node:path'
 import type { CollectedBuild, CollectedChunk, CollectedChunkModule, CollectedFile, CollectedModule } from '@weighbridge/core'
 import { InputError } from './input-error'
-import { checkSourceMapFits, findSourceMappingUrl, parseSourceMap, resolveMapSources } from './source-map'
+import { findSourceMappingUrl, readSourceMapOf, toModuleRanges } from './source-map'
 
 type Id = string | number
 
@@ -37,6 +37,7 @@ export interface WebpackStatsModule {
   reasons?: WebpackStatsReason[]
   modules?: WebpackStatsModule[]
   providedExports?: string[] | null
+  orphan?: boolean
 }
 
 export interface WebpackStatsChunk {
@@ -89,7 +90,12 @@ export const STATS_OPTIONS = {
   chunkRelations: true,
   modules: true,
   nestedModules: true,
-  orphanModules: false,
+  // Off, webpack hides modules that only other modules depend on (a concatenated entry's parts)
+  // and, in watch rebuilds, cached ones, behind group entries without ids.
+  dependentModules: true,
+  cachedModules: true,
+  // Rspack files a concatenated module's parts as orphans: without this they are one nameless group.
+  orphanModules: true,
   runtimeModules: false,
   reasons: true,
   ids: true,
@@ -114,7 +120,7 @@ export const STATS_OPTIONS = {
   groupReasonsByOrigin: false,
 } as const
 
-export const STATS_HINT = 'stats: { all: false, assets: true, chunks: true, chunkModules: true, modules: true, nestedModules: true, reasons: true, ids: true, entrypoints: true }'
+export const STATS_HINT = 'stats: { all: false, assets: true, chunks: true, chunkModules: true, modules: true, nestedModules: true, dependentModules: true, orphanModules: true, reasons: true, ids: true, entrypoints: true }'
 
 export interface WebpackStatsSource {
   stats: WebpackStats
@@ -129,6 +135,7 @@ export interface WebpackStatsSource {
 }
 
 const JS_FILE = /\.(?:m|c)?js$/
+const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true })
 const CSS_FILE = /\.css$/
 const MAP_FILE = /\.map$/
 
@@ -152,7 +159,8 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
   }
 
   const chunkModules = new Map<Id, WebpackStatsModule[]>()
-  const topModules = (stats.modules ?? []).filter(isRealModule)
+  // Orphans (in no chunk: a concatenated module's parts, build-time modules) are read as parts only.
+  const topModules = (stats.modules ?? []).filter(m => isRealModule(m) && m.orphan !== true)
   const hasChunkModules = statsChunks.some(c => Array.isArray(c.modules))
   if (hasChunkModules) {
     for (const chunk of statsChunks)
@@ -187,13 +195,13 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
       collected.format = 'cjs'
     if (Array.isArray(m.providedExports) && !m.modules)
       collected.exports = [...new Set([...(collected.exports ?? []), ...m.providedExports])].sort()
-    for (const inner of m.modules ?? [])
+    for (const inner of innerModulesOf(m))
       registerModule(inner)
   }
   for (const m of allModules)
     registerModule(m)
 
-  for (const m of allModules.flatMap(m => [m, ...(m.modules ?? [])])) {
+  for (const m of allModules.flatMap(m => [m, ...innerModulesOf(m)])) {
     const resource = resourceOf(m)
     for (const reason of m.reasons ?? []) {
       const type = reason.type ?? ''
@@ -315,19 +323,28 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
     const contents = readAsset(name)
     const mapName = relatedMaps.get(name) ?? findMapName(name, contents)
     if (mapName && (assetNames.has(mapName) || source.readFile(mapName))) {
-      const mapText = new TextDecoder().decode(readAsset(mapName))
-      const map = parseSourceMap(mapText, mapName)
-      checkSourceMapFits(map, new TextDecoder().decode(contents), mapName, name)
-      const sources = resolveMapSources(map, abs(mapName), root)
-      chunk.map = { version: 3, sources, mappings: map.mappings, names: map.names ?? [] }
-      const known = new Set(chunk.modules.map(m => m.id))
-      for (const id of sources) {
-        if (id !== null && !known.has(id)) {
-          known.add(id)
+      const { map, sources, scan } = readSourceMapOf(textDecoder.decode(readAsset(mapName)), mapName, textDecoder.decode(contents), contents.length, name, root, abs(mapName))
+      chunk.map = map
+      // Sources the mappings use are modules of the chunk (the parts of concatenated modules too).
+      const indexById = new Map(chunk.modules.map((m, index) => [m.id, index]))
+      const moduleOfSource = new Int32Array(sources.length).fill(-1)
+      sources.forEach((id, index) => {
+        if (id === null || scan.usedSources[index] !== 1)
+          return
+        let moduleIndex = indexById.get(id)
+        if (moduleIndex === undefined) {
+          moduleIndex = chunk.modules.length
+          indexById.set(id, moduleIndex)
           chunk.modules.push({ id })
           getModule(id)
         }
-      }
+        moduleOfSource[index] = moduleIndex
+      })
+      // The map's byte ranges, unless a module with code has no mapping: then the core attributes
+      // through the map itself and gives such modules the unmapped gaps around them.
+      const mapped = new Set(moduleOfSource)
+      if (chunk.modules.every((m, index) => mapped.has(index) || !m.renderedLength))
+        chunk.ranges = { method: 'sourcemap', segments: toModuleRanges(scan, moduleOfSource) }
     }
     return { fileName: abs(name), contents, chunk }
   }
@@ -360,11 +377,16 @@ function pickCompilation(stats: WebpackStats, label: string): WebpackStats {
   return stats
 }
 
-function isRealModule(m: WebpackStatsModule): boolean {
+export function isRealModule(m: WebpackStatsModule): boolean {
   return m !== null && typeof m === 'object' && (m.type === undefined || m.type === 'module') && (typeof m.identifier === 'string' || typeof m.name === 'string') && m.moduleType !== 'runtime'
 }
 
-function isCssModule(m: WebpackStatsModule): boolean {
+/** The parts of a concatenated module (group entries without an id, e.g. 'dependent modules', left out). */
+export function innerModulesOf(m: WebpackStatsModule): WebpackStatsModule[] {
+  return Array.isArray(m.modules) ? m.modules.filter(isRealModule) : []
+}
+
+export function isCssModule(m: WebpackStatsModule): boolean {
   return (m.moduleType ?? '').startsWith('css')
 }
 
@@ -416,7 +438,8 @@ function findEntryModule(modules: WebpackStatsModule[], reasonType: 'entry' | 'i
 function toChunkModules(modules: WebpackStatsModule[], resourceOf: (m: WebpackStatsModule) => string): CollectedChunkModule[] {
   const byId = new Map<string, CollectedChunkModule>()
   for (const m of modules) {
-    const parts = m.modules && m.modules.length > 0 ? m.modules : [m]
+    const inner = innerModulesOf(m)
+    const parts = inner.length > 0 ? inner : [m]
     for (const part of parts) {
       const id = resourceOf(part)
       const existing = byId.get(id)
@@ -431,7 +454,7 @@ function toChunkModules(modules: WebpackStatsModule[], resourceOf: (m: WebpackSt
 }
 
 function findMapName(name: string, contents: Uint8Array): string | null {
-  const url = findSourceMappingUrl(new TextDecoder().decode(contents.subarray(Math.max(0, contents.length - 4096))))
+  const url = findSourceMappingUrl(textDecoder.decode(contents.subarray(Math.max(0, contents.length - 4096))))
   if (!url || url.startsWith('data:'))
     return null
   return path.posix.join(path.posix.dirname(name), url)
