@@ -73,7 +73,7 @@ function pluginOptions(bundler: Build, variant = '') {
 function assetPlugin() {
   return {
     name: 'conformance-assets',
-    load(this: { emitFile: (file: object) => string }, id: string) {
+    load(this: { emitFile: (file: { type: 'asset', fileName: string, source: Uint8Array }) => string }, id: string) {
       if (id.endsWith('.css')) {
         this.emitFile({ type: 'asset', fileName: 'assets/style.css', source: fs.readFileSync(id) })
         return { code: 'export {}', moduleType: 'js' }

@@ -20,7 +20,7 @@ type Bundler = typeof BUNDLERS[number]
 const reports = new Map<Bundler, Report>()
 
 function pluginOptions(bundler: Bundler) {
-  return { reportFile: path.join(tmp, `${bundler}.report.json`), summary: false, logLevel: 'silent' as const, cache: false as const, brotli: false, root: fixture }
+  return { reportFile: path.join(tmp, `${bundler}.report.json`), summary: false, logLevel: 'silent' as const, cache: false as const, brotli: false as const, root: fixture }
 }
 
 async function buildWith(bundler: Bundler): Promise<void> {

@@ -174,9 +174,9 @@ describe('Rollup 4: split-app fixture', () => {
     proof.plan = await planWithCli('.weighbridge/before.json', 'rollup', proof.configFile, root)
     const configPath = path.join(root, 'rollup.split.config.mjs')
     writeFileSync(configPath, `import nodeResolve from '@rollup/plugin-node-resolve'\nimport { manualChunks } from './split.rollup.mjs'\n\nexport default {\n  input: ${JSON.stringify(entryInput(root))},\n  plugins: [nodeResolve()],\n  output: { dir: ${JSON.stringify(path.join(root, 'dist-after'))}, format: 'es', manualChunks },\n}\n`)
-    const { options } = await loadConfigFile(configPath)
+    const { options } = await loadConfigFile(configPath, {})
     const config = options[0]!
-    config.plugins = [...(config.plugins as never[]), weighbridgeRollup({ ...pluginOptions, root, reportFile: '.weighbridge/after.json' })]
+    config.plugins = [...config.plugins, ...[weighbridgeRollup({ ...pluginOptions, root, reportFile: '.weighbridge/after.json' })].flat()]
     const rebuilt = await rollup(config)
     for (const output of config.output) await rebuilt.write(output)
     await rebuilt.close()
