@@ -38,7 +38,7 @@ function markersIn(files: Map<string, string>): string[] {
   return [...found].sort()
 }
 
-async function buildVite(name: string, mode: 'production' | 'development', runtime: unknown): Promise<{ files: Map<string, string>, report: Report }> {
+async function buildVite(name: string, mode: 'production' | 'development', runtime: unknown, findings?: unknown): Promise<{ files: Map<string, string>, report: Report }> {
   const outDir = path.join(root, '..', name)
   const reportFile = path.join(root, '..', `${name}.report.json`)
   await build({
@@ -53,7 +53,7 @@ async function buildVite(name: string, mode: 'production' | 'development', runti
       minify: mode === 'production',
       rollupOptions: { input: { leaky: path.join(root, 'leaky.html'), clean: path.join(root, 'clean.html') } },
     },
-    plugins: [weighbridge({ runtime, reportFile, summary: false, cache: false, gzip: false, brotli: false } as never)],
+    plugins: [weighbridge({ runtime, reportFile, summary: false, cache: false, gzip: false, brotli: false, findings } as never)],
   })
   return { files: readTree(outDir), report: JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Report }
 }
@@ -66,12 +66,17 @@ function lineOf(file: string, needle: string): number {
 let production: Awaited<ReturnType<typeof buildVite>>
 let development: Awaited<ReturnType<typeof buildVite>>
 let forced: Awaited<ReturnType<typeof buildVite>>
+let silenced: Awaited<ReturnType<typeof buildVite>>
 
 beforeAll(async () => {
   root = copyRuntimeFixture('runtime-builds')
   production = await buildVite('prod', 'production', true)
   development = await buildVite('dev', 'development', true)
   forced = await buildVite('forced', 'production', { production: true, sampleRate: 0.5 })
+  silenced = await buildVite('silenced', 'production', false, {
+    rules: { 'WB-LK004': 'off', 'WB-LK002': 'error' },
+    ignore: [{ rule: 'WB-LK001', modules: 'src/clean-*.ts' }, 'src/leaky-route.ts'],
+  })
 })
 
 describe('vite production build with runtime: true', () => {
@@ -96,6 +101,21 @@ describe('vite production build with runtime: true', () => {
     expect(route.message).toContain(`src/leaky-route.ts:${route.location!.line}:`)
     expect(production.report.runtime).toBeNull()
   })
+})
+
+it('leak findings obey the findings options (rules off, severities, ignore globs)', () => {
+  const leaks = (report: Report) => report.findings.filter(f => f.rule.startsWith('WB-LK')).map(f => `${f.rule} ${f.severity} ${f.location!.file}`).sort()
+  expect(leaks(production.report)).toEqual([
+    'WB-LK001 warn src/clean-page.ts',
+    'WB-LK001 warn src/leaky-route.ts',
+    'WB-LK002 warn src/leaky-dialog.ts',
+    'WB-LK003 warn src/leaky-dialog.ts',
+    'WB-LK004 info src/leaky-cache.ts',
+  ])
+  expect(leaks(silenced.report)).toEqual([
+    'WB-LK002 error src/leaky-dialog.ts',
+    'WB-LK003 warn src/leaky-dialog.ts',
+  ])
 })
 
 describe('builds that ship the runtime', () => {

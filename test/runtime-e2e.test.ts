@@ -9,10 +9,12 @@
  * the dev server's endpoint, terminal message and saved snapshot agree with the page.
  */
 import type { RuntimeSnapshot } from '@weighbridge/core'
+import type { RawRuntimeSnapshot } from '@weighbridge/runtime'
 import type { Browser, Page } from 'playwright-core'
 import type { ViteDevServer } from 'vite'
 import fs from 'node:fs'
 import path from 'node:path'
+import { analyzeRuntimeSnapshot } from '@weighbridge/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectGarbage, copyRuntimeFixture, launchChromium, RUNTIME_FIXTURE, startDevServer } from './runtime-helpers'
 
@@ -44,7 +46,10 @@ async function runInteractions(page: Page): Promise<RuntimeSnapshot> {
     await collectGarbage(page)
     await page.evaluate(() => (window as any).__WEIGHBRIDGE__.iteration())
   }
-  return page.evaluate(() => (window as any).__WEIGHBRIDGE__.snapshot() as RuntimeSnapshot)
+  // The page returns its raw counters; the leak analysis runs here, on the node side.
+  const raw = await page.evaluate(() => (window as any).__WEIGHBRIDGE__.snapshot() as RawRuntimeSnapshot)
+  expect(raw.raw).toBe(1)
+  return analyzeRuntimeSnapshot(raw)
 }
 
 beforeAll(async () => {

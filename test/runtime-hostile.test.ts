@@ -27,7 +27,7 @@ async function runHostilePage(runtime: unknown) {
     const runtime = (window as any).__WEIGHBRIDGE__
     if (!runtime) return null
     const snapshot = runtime.snapshot()
-    return { sites: snapshot.sites.length, json: JSON.stringify(snapshot).length }
+    return { sites: snapshot.modules.reduce((sum: number, [, table]: [string, number[]]) => sum + table.length / 4, 0), json: JSON.stringify(snapshot).length }
   })
   const source = await (await fetch(`${url}/src/hostile-page.ts`)).text()
   await page.close()

@@ -20,7 +20,7 @@ export type OutputKind = 'js' | 'css' | 'html' | 'map' | 'image' | 'font' | 'was
 /** The size metrics a reader can choose. `rendered` is the bundler's own figure before minification. */
 export type SizeMetric = 'raw' | 'rendered' | 'gzip' | 'brotli'
 
-/** Raw bytes on disk plus compressed sizes (null when that algorithm was turned off). */
+/** Raw bytes on disk plus compressed sizes (null when that algorithm was turned off, and for source map outputs, which are not compressed). */
 export interface Sizes {
   rawBytes: number
   gzipBytes: number | null

@@ -3,13 +3,16 @@
  * timers, animation frames and the three observers. A wrapper calls the native function first, with
  * the caller's own `this` and arguments, so the page sees the same results and the same exceptions;
  * only then, and inside a try/catch, does it count. A registration is counted when the call was tagged
- * by the build (`pending` is the site id set by the hook `t` right before the call); untagged calls
- * (libraries, other realms) cost one variable read.
+ * by the build (`tag.pending` is the site id set by the hook `t` right before the call); untagged calls
+ * (libraries, other realms) cost one property read.
  *
- * Listener options are read from data properties only (never through getters or `toString`), so
- * counting never runs user code; options the runtime cannot read that way are not counted.
+ * Per-call work is kept small: one WeakMap lookup per target, one Map lookup by listener, one small
+ * record per live registration (no key strings, no closure unless `{ once }` / `{ signal }` need
+ * one), counters in arrays indexed by site id, and one FinalizationRegistry entry per target (not per
+ * call). Listener options are read from data properties only (never through getters or `toString`),
+ * so counting never runs user code; options the runtime cannot read that way are not counted.
  */
-import { countAdded, countReleased } from './state'
+import { countAdded, countCollected, countReleased } from './state'
 
 /** The site id of the tagged call about to run; reset by every wrapper and by the hook `u`. */
 export const tag = { pending: 0 }
@@ -17,20 +20,20 @@ export const tag = { pending: 0 }
 /** Observers created at a tagged `new X()` (hook `n`), by observer. */
 export const observerCreators = new WeakMap<object, number>()
 
-interface Held {
-  /** Site ids of the live registrations on one target (a multiset). */
-  sites: number[]
-}
-
+/** One live listener: the chain of registrations of one listener function on one target. */
 interface Registration {
+  type: string
+  capture: boolean
   site: number
   /** The `{ once: true }` companion listener that notices the dispatch. */
-  companion?: () => void
+  drop: (() => void) | null
+  next: Registration | null
 }
 
 interface TargetRecord {
-  held: Held
-  byKey: Map<string, Map<unknown, Registration>>
+  /** Site ids of the live registrations (a multiset; what the finalizer counts as collected). */
+  sites: number[]
+  byListener: Map<unknown, Registration>
 }
 
 interface ObserverRecord {
@@ -47,203 +50,219 @@ interface ObservationHeld {
 }
 
 const NOT_READABLE = {}
+const OBJECT_PROTOTYPE = Object.prototype
+/** Whether Object.prototype defines no listener option (checked at install): plain option objects then need only their own properties read. */
+const OPTIONS_PROTOTYPE_CLEAN = !['capture', 'once', 'signal'].some(key => key in OBJECT_PROTOTYPE)
 
 /** Reads a data property along the prototype chain without running getters; NOT_READABLE for accessors. */
 function readDataProperty(object: object, key: string): unknown {
   for (let current: object | null = object; current; current = Object.getPrototypeOf(current)) {
+    if (current === OBJECT_PROTOTYPE && OPTIONS_PROTOTYPE_CLEAN) return undefined
     const descriptor = Object.getOwnPropertyDescriptor(current, key)
     if (descriptor) return 'value' in descriptor ? descriptor.value : NOT_READABLE
   }
   return undefined
 }
 
-interface ListenerOptions {
-  capture: boolean
-  once: boolean
-  signal: AbortSignal | null
-}
-
-function readListenerOptions(options: unknown, full: boolean): ListenerOptions | null {
-  if (options === null || (typeof options !== 'object' && typeof options !== 'function')) {
-    return { capture: !!options, once: false, signal: null }
-  }
-  const capture = readDataProperty(options, 'capture')
-  const once = full ? readDataProperty(options, 'once') : false
-  const signal = full ? readDataProperty(options, 'signal') : null
-  if (capture === NOT_READABLE || once === NOT_READABLE || signal === NOT_READABLE) return null
-  return { capture: !!capture, once: !!once, signal: (signal as AbortSignal | null | undefined) ?? null }
-}
-
-function isCallbackObject(value: unknown): value is object {
+function isObject(value: unknown): value is object {
   return typeof value === 'function' || (typeof value === 'object' && value !== null)
 }
 
-function removeOne(list: number[], site: number): void {
-  const index = list.indexOf(site)
-  if (index >= 0) list.splice(index, 1)
+/** Removes one `site` from the multiset (swap with the last; order does not matter). */
+function removeSite(sites: number[], site: number): void {
+  const index = sites.lastIndexOf(site)
+  if (index < 0) return
+  sites[index] = sites[sites.length - 1]!
+  sites.pop()
 }
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown
 
-/** Replaces `owner[key]` keeping the property's attributes. */
+/**
+ * Replaces `owner[key]` keeping the property's attributes and the function's `length` and `name`.
+ * Wrappers take `(...args)` and call `native.apply(this, args)`: V8 keeps that call as fast as a
+ * direct one, while `apply(this, arguments)` next to named parameters costs ~300 ns per call.
+ */
 function replaceMethod(owner: object, key: string, wrap: (native: AnyFunction) => AnyFunction): void {
   const descriptor = Object.getOwnPropertyDescriptor(owner, key)
-  if (!descriptor || typeof descriptor.value !== 'function') return
-  Object.defineProperty(owner, key, { ...descriptor, value: wrap(descriptor.value as AnyFunction) })
+  if (descriptor && typeof descriptor.value === 'function') {
+    const native = descriptor.value as AnyFunction
+    const wrapper = wrap(native)
+    for (const property of ['length', 'name'] as const) Object.defineProperty(wrapper, property, { value: native[property] })
+    descriptor.value = wrapper
+    Object.defineProperty(owner, key, descriptor)
+  }
 }
 
 export function patchApis(global: typeof globalThis): void {
-  const collectedTargets = new FinalizationRegistry<Held>((held) => {
-    for (const site of held.sites) countReleased(site, true)
-    held.sites.length = 0
+  const collectedTargets = new FinalizationRegistry<number[]>((sites) => {
+    for (const site of sites) countCollected(site)
   })
   const listeners = new WeakMap<object, TargetRecord>()
+  /** Per AbortSignal: `[record, listener, registration, ...]` released by its one abort listener. */
+  const signals = new WeakMap<object, unknown[]>()
   const EventTargetClass = global.EventTarget as typeof EventTarget | undefined
-  const nativeAdd = EventTargetClass?.prototype.addEventListener as typeof EventTarget.prototype.addEventListener | undefined
-  const nativeRemove = EventTargetClass?.prototype.removeEventListener as typeof EventTarget.prototype.removeEventListener | undefined
+  const proto = EventTargetClass?.prototype
+  const nativeAdd = proto?.addEventListener as AnyFunction | undefined
+  const nativeRemove = proto?.removeEventListener as AnyFunction | undefined
+
+  /** Forgets `registration` (found in `record` under `listener`) and counts it released. */
+  function unlink(record: TargetRecord, listener: unknown, registration: Registration): void {
+    const head = record.byListener.get(listener)
+    if (!head) return
+    if (head === registration) {
+      if (registration.next) record.byListener.set(listener, registration.next)
+      else record.byListener.delete(listener)
+    }
+    else {
+      let previous: Registration | null | undefined = head
+      while (previous && previous.next !== registration) previous = previous.next
+      if (!previous) return
+      previous.next = registration.next
+    }
+    removeSite(record.sites, registration.site)
+    countReleased(registration.site)
+  }
+
+  function find(head: Registration | undefined, type: string, capture: boolean): Registration | null {
+    for (let item = head; item; item = item.next!) {
+      if (item.type === type && item.capture === capture) return item
+    }
+    return null
+  }
 
   function trackListener(target: object, type: unknown, listener: unknown, options: unknown, site: number): void {
-    if (typeof type !== 'string' || !isCallbackObject(listener)) return
-    const read = readListenerOptions(options, true)
-    if (!read || read.signal?.aborted) return
-    const key = (read.capture ? 'c' : 'b') + type
+    if (typeof type !== 'string' || !isObject(listener)) return
+    let capture: unknown = options
+    let once: unknown = false
+    let signal: unknown = null
+    if (isObject(options)) {
+      capture = readDataProperty(options, 'capture')
+      once = readDataProperty(options, 'once')
+      signal = readDataProperty(options, 'signal')
+      if (capture === NOT_READABLE || once === NOT_READABLE || signal === NOT_READABLE) return
+      if (signal && (signal as AbortSignal).aborted) return
+    }
+    capture = !!capture
     let record = listeners.get(target)
     if (!record) {
-      record = { held: { sites: [] }, byKey: new Map() }
+      record = { sites: [], byListener: new Map() }
       listeners.set(target, record)
-      collectedTargets.register(target, record.held)
+      collectedTargets.register(target, record.sites)
     }
-    let byListener = record.byKey.get(key)
-    if (!byListener) record.byKey.set(key, byListener = new Map())
-    if (byListener.has(listener)) return
-    const registration: Registration = { site }
-    const held = record.held
-    const map = byListener
-    byListener.set(listener, registration)
-    held.sites.push(site)
+    const head = record.byListener.get(listener)
+    if (find(head, type, capture as boolean)) return // Same listener, type and phase: the browser ignored it.
+    const registration: Registration = { type, capture: capture as boolean, site, drop: null, next: head ?? null }
+    record.byListener.set(listener, registration)
+    record.sites.push(site)
     countAdded(site)
-    const drop = (): void => {
-      if (map.get(listener) !== registration) return
-      map.delete(listener)
-      removeOne(held.sites, site)
-      countReleased(site)
+    if (once) {
+      const owner = record
+      const drop = (): void => unlink(owner, listener, registration)
+      registration.drop = drop
+      nativeAdd!.call(target, type, drop, { capture, once: true, passive: true })
     }
-    if (read.once) {
-      registration.companion = drop
-      nativeAdd!.call(target, type, drop, { capture: read.capture, once: true, passive: true })
+    if (signal) {
+      // One native abort listener per signal, however many listeners it releases.
+      let released = signals.get(signal as object)
+      if (!released) {
+        const list: unknown[] = released = []
+        signals.set(signal as object, list)
+        nativeAdd!.call(signal, 'abort', () => {
+          for (let i = 0; i < list.length; i += 3) unlink(list[i] as TargetRecord, list[i + 1], list[i + 2] as Registration)
+          list.length = 0
+        }, { once: true })
+      }
+      released.push(record, listener, registration)
     }
-    if (read.signal) nativeAdd!.call(read.signal, 'abort', drop, { once: true })
   }
 
   function untrackListener(target: object, type: unknown, listener: unknown, options: unknown): void {
-    if (typeof type !== 'string' || !isCallbackObject(listener)) return
     const record = listeners.get(target)
-    if (!record) return
-    const read = readListenerOptions(options, false)
-    if (!read) return
-    const byListener = record.byKey.get((read.capture ? 'c' : 'b') + type)
-    const registration = byListener?.get(listener)
+    if (!record || typeof type !== 'string') return
+    let capture: unknown = options
+    if (isObject(options)) {
+      capture = readDataProperty(options, 'capture')
+      if (capture === NOT_READABLE) return
+    }
+    const registration = find(record.byListener.get(listener), type, !!capture)
     if (!registration) return
-    byListener!.delete(listener)
-    removeOne(record.held.sites, registration.site)
-    countReleased(registration.site)
-    if (registration.companion) nativeRemove!.call(target, type, registration.companion, { capture: read.capture })
+    unlink(record, listener, registration)
+    if (registration.drop) nativeRemove!.call(target, type, registration.drop, { capture: !!capture })
   }
 
-  if (EventTargetClass && nativeAdd && nativeRemove) {
-    const proto = EventTargetClass.prototype
-    replaceMethod(proto, 'addEventListener', native => function addEventListener(this: unknown, type: unknown, listener: unknown) {
+  if (proto && nativeAdd && nativeRemove) {
+    replaceMethod(proto, 'addEventListener', native => function (this: unknown, ...args: unknown[]) {
       const site = tag.pending
       tag.pending = 0
-      // eslint-disable-next-line prefer-rest-params
-      const result = native.apply(this, arguments as unknown as unknown[])
+      const result = native.apply(this, args)
       if (site) {
         try {
-          // eslint-disable-next-line prefer-rest-params
-          trackListener(this as object, type, listener, arguments[2], site)
+          trackListener(this as object, args[0], args[1], args[2], site)
         }
         catch {}
       }
       return result
     })
-    replaceMethod(proto, 'removeEventListener', native => function removeEventListener(this: unknown, type: unknown, listener: unknown) {
+    replaceMethod(proto, 'removeEventListener', native => function (this: unknown, ...args: unknown[]) {
       tag.pending = 0
-      // eslint-disable-next-line prefer-rest-params
-      const result = native.apply(this, arguments as unknown as unknown[])
-      try {
-        // eslint-disable-next-line prefer-rest-params
-        untrackListener(this as object, type, listener, arguments[2])
+      const result = native.apply(this, args)
+      if (isObject(this)) {
+        try {
+          untrackListener(this, args[0], args[1], args[2])
+        }
+        catch {}
       }
-      catch {}
       return result
     })
   }
 
-  // Timers and animation frames share one id → site table (clearTimeout clears intervals too).
+  // Timer and frame ids → site (clearTimeout clears intervals too: one table for both).
   const timers = new Map<unknown, number>()
   const frames = new Map<unknown, number>()
 
   function clearTracked(table: Map<unknown, number>, id: unknown): void {
     const site = table.get(id)
-    if (site === undefined) return
-    table.delete(id)
-    countReleased(site)
+    if (site !== undefined) {
+      table.delete(id)
+      countReleased(site)
+    }
   }
 
   /** setTimeout / requestAnimationFrame: live until the callback runs or the id is cleared. */
-  const wrapOneShot = (table: Map<unknown, number>) => (native: AnyFunction) => function schedule(this: unknown, handler: unknown) {
+  const wrapOneShot = (table: Map<unknown, number>) => (native: AnyFunction) => function (this: unknown, ...args: unknown[]) {
     const site = tag.pending
     tag.pending = 0
-    if (!site || typeof handler !== 'function') {
-      // eslint-disable-next-line prefer-rest-params
-      return native.apply(this, arguments as unknown as unknown[])
-    }
-    // eslint-disable-next-line prefer-rest-params
-    const args = Array.prototype.slice.call(arguments)
+    const handler = args[0]
+    if (!site || typeof handler !== 'function') return native.apply(this, args)
     let id: unknown
-    args[0] = function (this: unknown) {
-      try {
-        clearTracked(table, id)
-      }
-      catch {}
-      // eslint-disable-next-line prefer-rest-params
-      return (handler as AnyFunction).apply(this, arguments as unknown as unknown[])
+    args[0] = function (this: unknown, ...callbackArgs: unknown[]) {
+      clearTracked(table, id)
+      return (handler as AnyFunction).apply(this, callbackArgs)
     }
     id = native.apply(this, args)
-    try {
-      table.set(id, site)
-      countAdded(site)
-    }
-    catch {}
+    table.set(id, site)
+    countAdded(site)
     return id
   }
 
-  const wrapClear = (table: Map<unknown, number>) => (native: AnyFunction) => function clear(this: unknown, id: unknown) {
+  const wrapClear = (table: Map<unknown, number>) => (native: AnyFunction) => function (this: unknown, ...args: unknown[]) {
     tag.pending = 0
-    // eslint-disable-next-line prefer-rest-params
-    const result = native.apply(this, arguments as unknown as unknown[])
-    try {
-      clearTracked(table, id)
-    }
-    catch {}
+    const result = native.apply(this, args)
+    clearTracked(table, args[0])
     return result
   }
 
   replaceMethod(global, 'setTimeout', wrapOneShot(timers))
   replaceMethod(global, 'requestAnimationFrame', wrapOneShot(frames))
-  replaceMethod(global, 'setInterval', native => function setInterval(this: unknown, handler: unknown) {
+  replaceMethod(global, 'setInterval', native => function (this: unknown, ...args: unknown[]) {
     const site = tag.pending
     tag.pending = 0
-    // eslint-disable-next-line prefer-rest-params
-    const id = native.apply(this, arguments as unknown as unknown[])
+    const id = native.apply(this, args)
     if (site) {
-      try {
-        timers.set(id, site)
-        countAdded(site)
-      }
-      catch {}
+      timers.set(id, site)
+      countAdded(site)
     }
-    void handler
     return id
   })
   replaceMethod(global, 'clearTimeout', wrapClear(timers))
@@ -255,36 +274,26 @@ export function patchApis(global: typeof globalThis): void {
   const observers = new WeakMap<object, ObserverRecord>()
   const collectedObservations = new FinalizationRegistry<ObservationHeld>((held) => {
     const record = held.record
-    if (!held.active || held.generation !== record.generation || record.count === 0) return
-    if (--record.count === 0) countReleased(record.site, true)
+    if (held.active && held.generation === record.generation && record.count > 0 && --record.count === 0) countCollected(record.site)
   })
 
-  function releaseObserver(record: ObserverRecord): void {
-    record.generation++
-    record.targets = new WeakMap()
-    if (record.count > 0) countReleased(record.site)
-    record.count = 0
-  }
-
-  for (const name of ['ResizeObserver', 'MutationObserver', 'IntersectionObserver'] as const) {
+  for (const name of ['ResizeObserver', 'MutationObserver', 'IntersectionObserver']) {
     const ObserverClass = (global as unknown as Record<string, { prototype: object } | undefined>)[name]
     if (typeof ObserverClass !== 'function') continue
-    const proto = (ObserverClass as { prototype: object }).prototype
-    replaceMethod(proto, 'observe', native => function observe(this: unknown, target: unknown) {
+    const observerProto = (ObserverClass as { prototype: object }).prototype
+    replaceMethod(observerProto, 'observe', native => function (this: unknown, ...args: unknown[]) {
       const site = tag.pending
       tag.pending = 0
-      // eslint-disable-next-line prefer-rest-params
-      const result = native.apply(this, arguments as unknown as unknown[])
+      const result = native.apply(this, args)
+      const target = args[0]
       try {
-        const observer = this as object
-        let record = observers.get(observer)
+        let record = observers.get(this as object)
         if (!record) {
-          const owner = observerCreators.get(observer) || site
-          if (!owner || !isCallbackObject(target)) return result
-          record = { site: owner, count: 0, generation: 0, targets: new WeakMap() }
-          observers.set(observer, record)
+          const owner = observerCreators.get(this as object) || site
+          if (!owner) return result
+          observers.set(this as object, record = { site: owner, count: 0, generation: 0, targets: new WeakMap() })
         }
-        if (isCallbackObject(target) && !record.targets.has(target)) {
+        if (isObject(target) && !record.targets.has(target)) {
           const held: ObservationHeld = { record, generation: record.generation, active: true }
           record.targets.set(target, held)
           collectedObservations.register(target, held)
@@ -294,14 +303,14 @@ export function patchApis(global: typeof globalThis): void {
       catch {}
       return result
     })
-    replaceMethod(proto, 'unobserve', native => function unobserve(this: unknown, target: unknown) {
+    replaceMethod(observerProto, 'unobserve', native => function (this: unknown, ...args: unknown[]) {
       tag.pending = 0
-      // eslint-disable-next-line prefer-rest-params
-      const result = native.apply(this, arguments as unknown as unknown[])
+      const result = native.apply(this, args)
+      const target = args[0]
       try {
         const record = observers.get(this as object)
-        const held = record && isCallbackObject(target) ? record.targets.get(target) : undefined
-        if (record && held) {
+        const held = record && isObject(target) && record.targets.get(target)
+        if (held) {
           held.active = false
           record.targets.delete(target as object)
           if (--record.count === 0) countReleased(record.site)
@@ -310,13 +319,17 @@ export function patchApis(global: typeof globalThis): void {
       catch {}
       return result
     })
-    replaceMethod(proto, 'disconnect', native => function disconnect(this: unknown) {
+    replaceMethod(observerProto, 'disconnect', native => function (this: unknown, ...args: unknown[]) {
       tag.pending = 0
-      // eslint-disable-next-line prefer-rest-params
-      const result = native.apply(this, arguments as unknown as unknown[])
+      const result = native.apply(this, args)
       try {
         const record = observers.get(this as object)
-        if (record) releaseObserver(record)
+        if (record) {
+          record.generation++
+          record.targets = new WeakMap()
+          if (record.count > 0) countReleased(record.site)
+          record.count = 0
+        }
       }
       catch {}
       return result

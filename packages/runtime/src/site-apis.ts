@@ -27,5 +27,4 @@ export function getSiteApiCode(api: string): number {
   return SITE_APIS.findIndex(entry => entry[0] === api)
 }
 
-/** Globals installed by the runtime (the page-facing API) and the hook object's name in modules. */
-export const RUNTIME_GLOBAL = '__WEIGHBRIDGE__'
+export { RUNTIME_GLOBAL } from './runtime-global'

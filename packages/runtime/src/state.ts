@@ -20,7 +20,7 @@ const modules = new Map<string, number[]>()
 let marks: number[][] = []
 let iterations = 0
 let spans = new Map<string, RawSpan>()
-export const heapSamples: [number, number][] = []
+const heapSamples: [number, number][] = []
 
 /** Registers a module's site table `[id, line, column, apiCode, ...]`; re-registering (HMR) keeps counts. */
 export function registerSites(file: string, table: number[]): void {
@@ -33,16 +33,17 @@ export function registerSites(file: string, table: number[]): void {
   }
 }
 
+// Sites are registered (counters set to 0) before their module's code runs.
 export function countAdded(site: number): void {
-  added[site]++
+  added[site]!++
 }
 
 export function countReleased(site: number): void {
-  released[site]++
+  released[site]!++
 }
 
 export function countCollected(site: number): void {
-  collected[site]++
+  collected[site]!++
 }
 
 /** Records every registered site's live count. */

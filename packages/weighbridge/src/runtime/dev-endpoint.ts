@@ -1,13 +1,14 @@
 /**
- * The Vite dev-server endpoint `/__weighbridge/runtime`: the page POSTs its runtime snapshot
- * (periodically and after every `iteration()`), GET returns the latest one. Each new leak is printed
- * once in the terminal with file:line, live count and growth per iteration, and the latest snapshot
- * is saved to `.weighbridge/runtime.json` (attach it to a report with `runtime.snapshot`).
+ * The Vite dev-server endpoint `/__weighbridge/runtime`: the page POSTs its raw runtime counters
+ * (periodically and after every `iteration()`); the server analyses them (`analyzeRuntimeSnapshot`:
+ * leaks, heap trend) and GET returns the latest analysed snapshot. Each new leak is printed once in
+ * the terminal with file:line, live count and growth per iteration, and the latest snapshot is saved
+ * to `.weighbridge/runtime.json` (attach it to a report with `runtime.snapshot`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RuntimeSnapshot } from '@weighbridge/core'
 import type { Logger } from '../logger'
-import { describeSnapshotProblem, writeRuntimeSnapshotFile } from './runtime-snapshot-file'
+import { toRuntimeSnapshot, writeRuntimeSnapshotFile } from './runtime-snapshot-file'
 
 const MAX_BODY_BYTES = 10_000_000
 
@@ -62,14 +63,14 @@ export function createRuntimeEndpoint(savePath: string | null, logger: Logger): 
         value = size > MAX_BODY_BYTES ? undefined : JSON.parse(Buffer.concat(chunks).toString('utf8'))
       }
       catch {}
-      const problem = size > MAX_BODY_BYTES ? `larger than ${MAX_BODY_BYTES} bytes` : describeSnapshotProblem(value)
-      if (problem) {
+      const converted = size > MAX_BODY_BYTES ? { problem: `larger than ${MAX_BODY_BYTES} bytes` } : toRuntimeSnapshot(value)
+      if ('problem' in converted) {
         res.statusCode = 400
         res.setHeader('content-type', 'text/plain')
-        res.end(`not a runtime snapshot: ${problem}`)
+        res.end(`not a runtime snapshot: ${converted.problem}`)
         return
       }
-      receive(value as RuntimeSnapshot)
+      receive(converted.snapshot)
       res.statusCode = 204
       res.end()
     })

@@ -21,6 +21,11 @@ import MagicString from 'magic-string'
 
 /** The import specifier of the runtime module instrumented code imports. */
 export const RUNTIME_MODULE_ID = 'virtual:weighbridge/runtime'
+/**
+ * The same module under a name webpack and Rspack resolve through plugins: they read `name:` prefixes
+ * as URI schemes and never ask the resolver. npm names cannot start with `_`, so it matches no package.
+ */
+export const WEBPACK_RUNTIME_MODULE_ID = '__weighbridge_runtime__'
 /** The local name of the hooks in an instrumented module. */
 export const HOOKS_NAME = '__wb$'
 
@@ -43,6 +48,8 @@ export interface InstrumentOptions {
   locate: (offset: number) => { line: number, column: number }
   /** Returns the stable small id of a site (same file, position and api → same id). */
   assignSiteId: (file: string, line: number, column: number, api: string) => number
+  /** The specifier of the hooks module to import. @default RUNTIME_MODULE_ID */
+  runtimeModuleId?: string
 }
 
 export interface InstrumentResult {
@@ -117,7 +124,7 @@ export function instrumentModule(code: string, program: EstreeNode, options: Ins
   const table: number[] = []
   for (const site of sites) table.push(site.id, site.line, site.column, getSiteApiCode(site.api))
   const file = JSON.stringify(options.file)
-  const header = `import{h as ${HOOKS_NAME}}from${JSON.stringify(RUNTIME_MODULE_ID)};${HOOKS_NAME}.r(${file},[${table.join(',')}]);${HOOKS_NAME}.s(${file});`
+  const header = `import{h as ${HOOKS_NAME}}from${JSON.stringify(options.runtimeModuleId ?? RUNTIME_MODULE_ID)};${HOOKS_NAME}.r(${file},[${table.join(',')}]);${HOOKS_NAME}.s(${file});`
   const headerAt = code.startsWith('#!') ? Math.max(0, code.indexOf('\n')) : 0
   if (headerAt > 0) s.appendLeft(headerAt, `\n${header}`)
   else s.prepend(header)

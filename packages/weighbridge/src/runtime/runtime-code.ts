@@ -1,11 +1,12 @@
 /**
- * The code of the runtime modules the build injects, and the bootstrap other adapters use:
+ * The code of the runtime modules the build injects:
  *
- * - `virtual:weighbridge/runtime-core`: the `@weighbridge/runtime` package as one ES module (its
- *   built `dist/index.mjs`; from the monorepo's TypeScript sources, bundled with esbuild).
+ * - `virtual:weighbridge/runtime-core`: the browser entry of `@weighbridge/runtime` as one ES module
+ *   (its built `dist/browser.mjs`; from the monorepo's TypeScript sources, bundled with esbuild).
  * - `virtual:weighbridge/runtime`: installs it with this build's settings and exports the hooks `h`
  *   that instrumented modules import. Importing it first (HTML, entry, esbuild `inject`) installs the
  *   wrappers before any other module runs.
+ * - esbuild: a file on disk for `inject` that imports `virtual:weighbridge/runtime`.
  */
 import { createRequire } from 'node:module'
 import fs from 'node:fs/promises'
@@ -13,6 +14,8 @@ import path from 'node:path'
 import { RUNTIME_MODULE_ID } from './instrument'
 
 export const RUNTIME_CORE_MODULE_ID = 'virtual:weighbridge/runtime-core'
+/** `RUNTIME_CORE_MODULE_ID` for webpack and Rspack (see `WEBPACK_RUNTIME_MODULE_ID`). */
+export const WEBPACK_RUNTIME_CORE_MODULE_ID = '__weighbridge_runtime_core__'
 /** The dev-server endpoint the page posts its snapshot to. */
 export const RUNTIME_ENDPOINT_PATH = '/__weighbridge/runtime'
 
@@ -32,7 +35,7 @@ export function loadRuntimeSource(): Promise<string> {
       // Running from the monorepo's sources (tests): bundle the runtime's TypeScript the same way.
       const esbuild = await import('esbuild')
       const result = await esbuild.build({
-        entryPoints: [path.join(packageDir, 'src/index.ts')],
+        entryPoints: [path.join(packageDir, 'src/browser.ts')],
         bundle: true,
         format: 'esm',
         platform: 'browser',
@@ -42,43 +45,27 @@ export function loadRuntimeSource(): Promise<string> {
       })
       return result.outputFiles[0]!.text
     }
-    return fs.readFile(path.join(packageDir, 'dist/index.mjs'), 'utf8')
+    return fs.readFile(path.join(packageDir, 'dist/browser.mjs'), 'utf8')
   })()
   return runtimeSource
 }
 
 /** The code of `virtual:weighbridge/runtime` for these settings. */
-export function createRuntimeModuleCode(config: RuntimeModuleConfig): string {
-  return `import{installRuntime}from${JSON.stringify(RUNTIME_CORE_MODULE_ID)};export const h=installRuntime(${JSON.stringify(config)});\n`
-}
-
-export interface RuntimeBootstrap {
-  /** Import this id first in the entry (webpack/rspack: prepend it to each entry). */
-  moduleId: string
-  /** One self-contained ES module: the runtime, installed, exporting the hooks `h`. */
-  code: string
+export function createRuntimeModuleCode(config: RuntimeModuleConfig, coreModuleId: string = RUNTIME_CORE_MODULE_ID): string {
+  return `import{installRuntime}from${JSON.stringify(coreModuleId)};export const h=installRuntime(${JSON.stringify(config)});\n`
 }
 
 /**
- * The bootstrap for adapters that cannot import virtual modules first in their own way: the whole
- * runtime as one module. esbuild: write it with `writeRuntimeBootstrapFile` and add the file to
- * `inject`.
+ * Writes the esbuild `inject` file `<dir>/weighbridge-runtime-inject.mjs` (temp file + rename) and
+ * returns its path. It only imports `virtual:weighbridge/runtime` (resolved by the runtime plugin),
+ * so the bundle holds one copy of the runtime, shared with the instrumented modules' imports, and it
+ * exports nothing: esbuild binds an injected file's exports to same-named globals of every module.
  */
-export async function createRuntimeBootstrap(config: RuntimeModuleConfig): Promise<RuntimeBootstrap> {
-  const source = await loadRuntimeSource()
-  return {
-    moduleId: RUNTIME_MODULE_ID,
-    code: `${source}\nexport const h=installRuntime(${JSON.stringify(config)});\n`,
-  }
-}
-
-/** Writes the bootstrap to `<dir>/weighbridge-runtime.mjs` (temp file + rename); returns its path. */
-export async function writeRuntimeBootstrapFile(dir: string, config: RuntimeModuleConfig): Promise<string> {
-  const { code } = await createRuntimeBootstrap(config)
+export async function writeRuntimeInjectFile(dir: string): Promise<string> {
   await fs.mkdir(dir, { recursive: true })
-  const file = path.join(dir, 'weighbridge-runtime.mjs')
+  const file = path.join(dir, 'weighbridge-runtime-inject.mjs')
   const temp = `${file}.${process.pid}.tmp`
-  await fs.writeFile(temp, code)
+  await fs.writeFile(temp, `import ${JSON.stringify(RUNTIME_MODULE_ID)}\n`)
   await fs.rename(temp, file)
   return file
 }

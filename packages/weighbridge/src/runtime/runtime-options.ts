@@ -17,8 +17,9 @@ export interface RuntimeOptions {
   sampleRate?: number
   /**
    * Instrument production builds too. Development = the Vite dev server or `--mode development`,
-   * webpack/rspack `mode` other than 'production', Rollup/Rolldown watch mode or `NODE_ENV` other
-   * than 'production'.
+   * webpack/rspack `mode` 'development' or 'none' (unset is 'production'), Rollup/Rolldown watch mode
+   * or `NODE_ENV` other than 'production', esbuild without `minify` and without
+   * `define: { 'process.env.NODE_ENV': '"production"' }`.
    * @default false
    */
   production?: boolean
@@ -29,8 +30,9 @@ export interface RuntimeOptions {
    */
   endpoint?: boolean
   /**
-   * A saved snapshot (`__WEIGHBRIDGE__.snapshot()` as JSON) to attach to report.json and the HTML
-   * report, relative to the project root.
+   * A saved snapshot to attach to report.json and the HTML report, relative to the project root:
+   * the dev server's `.weighbridge/runtime.json`, or the page's raw counters
+   * (`JSON.stringify(__WEIGHBRIDGE__.snapshot())`, analysed when read).
    * @default undefined
    */
   snapshot?: string

@@ -6,7 +6,8 @@
  * - with `runtime` on and a development build / dev server (or `runtime.production`): tags call
  *   sites (`instrumentModule`), serves the runtime's virtual modules, and injects the bootstrap:
  *   Vite through the HTML (`transformIndexHtml`, a module script before every other), Rollup /
- *   Rolldown / webpack / Rspack by importing the runtime first in each entry module;
+ *   Rolldown by importing the runtime first in each entry module, webpack / Rspack as the first
+ *   import of each entry (`entry.<name>.import`), esbuild through `inject`;
  * - Vite dev server: the `/__weighbridge/runtime` endpoint and leak messages in the terminal.
  */
 import type { EstreeNode, Finding, LeakPattern } from '@weighbridge/core'
@@ -14,13 +15,15 @@ import type { UnpluginContextMeta, UnpluginOptions } from 'unplugin'
 import type { Logger } from '../logger'
 import type { ResolvedOptions } from '../options'
 import type { ResolvedRuntimeOptions } from './runtime-options'
+import os from 'node:os'
 import path from 'node:path'
+import { parse as parseWithAcorn } from 'acorn'
 import MagicString from 'magic-string'
 import { createLeakFindings, normalizeModuleId, scanLeakPatterns } from '@weighbridge/core'
 import { createRuntimeEndpoint } from './dev-endpoint'
-import { HOOKS_NAME, instrumentModule, RUNTIME_MODULE_ID } from './instrument'
+import { HOOKS_NAME, instrumentModule, RUNTIME_MODULE_ID, WEBPACK_RUNTIME_MODULE_ID } from './instrument'
 import { createOriginalLocator } from './original-position'
-import { createRuntimeModuleCode, loadRuntimeSource, RUNTIME_CORE_MODULE_ID, RUNTIME_ENDPOINT_PATH } from './runtime-code'
+import { createRuntimeModuleCode, loadRuntimeSource, RUNTIME_CORE_MODULE_ID, RUNTIME_ENDPOINT_PATH, WEBPACK_RUNTIME_CORE_MODULE_ID, writeRuntimeInjectFile } from './runtime-code'
 import { resolveRuntimeOptions } from './runtime-options'
 
 const RESOLVED_RUNTIME = `\0${RUNTIME_MODULE_ID}`
@@ -57,6 +60,23 @@ interface TransformContextLike {
   getModuleInfo?: (id: string) => { isEntry?: boolean } | null
 }
 
+/**
+ * The ESTree of `code`: the bundler's parser where it has one (Rollup, Rolldown, Vite), else acorn
+ * (unplugin 3 gives webpack, Rspack and esbuild no parser of its own); null when it does not parse.
+ */
+function parseProgram(context: TransformContextLike, code: string): EstreeNode | null {
+  try {
+    return context.parse(code) as EstreeNode
+  }
+  catch {}
+  try {
+    return parseWithAcorn(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true }) as unknown as EstreeNode
+  }
+  catch {
+    return null
+  }
+}
+
 function cleanId(id: string): string {
   const query = id.indexOf('?')
   return query === -1 ? id : id.slice(0, query)
@@ -77,6 +97,9 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
     return id
   }
   const active = (): boolean => runtime.enabled && (development || runtime.production)
+  const webpackLike = meta.framework === 'webpack' || meta.framework === 'rspack'
+  const runtimeModuleId = webpackLike ? WEBPACK_RUNTIME_MODULE_ID : RUNTIME_MODULE_ID
+  const coreModuleId = webpackLike ? WEBPACK_RUNTIME_CORE_MODULE_ID : RUNTIME_CORE_MODULE_ID
 
   const plugin: UnpluginOptions = {
     name: 'weighbridge:runtime',
@@ -89,8 +112,8 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
       }
     },
     resolveId(id) {
-      if (id === RUNTIME_MODULE_ID) return RESOLVED_RUNTIME
-      if (id === RUNTIME_CORE_MODULE_ID) return RESOLVED_RUNTIME_CORE
+      if (id === runtimeModuleId) return RESOLVED_RUNTIME
+      if (id === coreModuleId) return RESOLVED_RUNTIME_CORE
       return null
     },
     loadInclude: id => id === RESOLVED_RUNTIME || id === RESOLVED_RUNTIME_CORE,
@@ -100,7 +123,7 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
         return createRuntimeModuleCode({
           sampleRate: runtime.sampleRate,
           endpoint: devServer && runtime.endpoint ? RUNTIME_ENDPOINT_PATH : null,
-        })
+        }, coreModuleId)
       }
       return null
     },
@@ -115,13 +138,9 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
       const isEntry = active() && meta.framework !== 'vite' && context.getModuleInfo?.(id)?.isEntry === true
       if (!instrument && !scan && !isEntry) return null
       const file = normalizeModuleId(id, root)
-      let program: EstreeNode
-      try {
-        program = context.parse(code) as EstreeNode
-      }
-      catch {
-        return null // Not plain JavaScript at this stage (another plugin will fail it, or it is not ours).
-      }
+      const program = parseProgram(context, code)
+      // Not plain JavaScript at this stage (TypeScript before its loader, or not ours): left alone.
+      if (!program) return null
       let map: { mappings: string } | null = null
       try {
         map = context.getCombinedSourcemap?.() ?? null
@@ -142,7 +161,7 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
         else s.prepend(importRuntime)
         return { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: file, includeContent: true }) }
       }
-      const result = instrumentModule(code, program, { file, locate, assignSiteId })
+      const result = instrumentModule(code, program, { file, locate, assignSiteId, runtimeModuleId })
       return { code: result.code, map: result.map }
     },
     vite: {
@@ -166,11 +185,75 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
       },
     },
     webpack(compiler) {
-      development = compiler.options.mode !== 'production'
+      root = path.resolve(compiler.options.context ?? process.cwd(), resolved.root ?? '.')
+      // webpack's default mode (unset) is 'production'.
+      development = (compiler.options.mode ?? 'production') !== 'production'
+      if (active()) prependRuntimeToEntries(compiler.options as WebpackLikeOptions, runtimeModuleId)
     },
     rspack(compiler) {
-      development = compiler.options.mode !== 'production'
+      root = path.resolve(compiler.options.context ?? process.cwd(), resolved.root ?? '.')
+      development = (compiler.options.mode ?? 'production') !== 'production'
+      if (active()) prependRuntimeToEntries(compiler.options as WebpackLikeOptions, runtimeModuleId)
+    },
+    esbuild: {
+      async setup(rawBuild) {
+        const build = rawBuild as unknown as EsbuildBuildLike
+        const options = build.initialOptions
+        root = path.resolve(options.absWorkingDir ?? process.cwd(), resolved.root ?? '.')
+        development = isEsbuildDevelopment(options)
+        if (!active()) return
+        const dir = resolved.cache === false ? path.join(os.tmpdir(), `weighbridge-${process.pid}`) : path.resolve(root, resolved.cache)
+        const injectFile = await writeRuntimeInjectFile(dir)
+        // Injected files are evaluated before the entry modules: the wrappers are in place first.
+        options.inject = [injectFile, ...(options.inject ?? []).filter(file => file !== injectFile)]
+      },
     },
   }
   return plugin
+}
+
+interface EntryDescriptionLike {
+  import?: string[]
+}
+
+interface WebpackLikeOptions {
+  entry: Record<string, EntryDescriptionLike> | (() => Promise<Record<string, EntryDescriptionLike>>)
+}
+
+/**
+ * webpack / Rspack: the runtime becomes the first import of every entry, so it is evaluated before
+ * any module of the entry. The plugin runs after the options are normalised (`entry` is an object of
+ * `{ import: [...] }` or a function returning one) and before the entry plugins read them.
+ */
+function prependRuntimeToEntries(options: WebpackLikeOptions, runtimeModuleId: string): void {
+  const prepend = (entries: Record<string, EntryDescriptionLike>): Record<string, EntryDescriptionLike> => {
+    for (const description of Object.values(entries)) {
+      // No `entry` option: the bundler's default (`./src`) is filled in after the plugins ran.
+      if (description.import === undefined) description.import = [runtimeModuleId, './src']
+      else if (Array.isArray(description.import) && description.import[0] !== runtimeModuleId) description.import.unshift(runtimeModuleId)
+    }
+    return entries
+  }
+  const entry = options.entry
+  if (typeof entry === 'function') options.entry = async () => prepend(await entry())
+  else if (entry && typeof entry === 'object') prepend(entry)
+}
+
+interface EsbuildBuildLike {
+  initialOptions: {
+    absWorkingDir?: string
+    inject?: string[]
+    minify?: boolean
+    define?: Record<string, string>
+  }
+}
+
+/**
+ * esbuild has no mode: a build is a production one when it defines `process.env.NODE_ENV` as
+ * "production", minifies, or runs with NODE_ENV=production; otherwise it is a development build.
+ */
+function isEsbuildDevelopment(options: EsbuildBuildLike['initialOptions']): boolean {
+  const defined = options.define?.['process.env.NODE_ENV']
+  if (defined !== undefined) return defined.replace(/['"]/g, '') !== 'production'
+  return options.minify !== true && process.env.NODE_ENV !== 'production'
 }

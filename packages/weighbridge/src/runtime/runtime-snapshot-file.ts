@@ -1,10 +1,13 @@
 /**
- * Reading and saving runtime snapshots (`__WEIGHBRIDGE__.snapshot()` as JSON): the dev endpoint saves
- * the latest, and a saved one is attached to report.json / the HTML report.
+ * Reading and saving runtime snapshots: the dev endpoint saves the latest analysed one, and a saved
+ * one is attached to report.json / the HTML report. A file may hold either the page's raw counters
+ * (`JSON.stringify(__WEIGHBRIDGE__.snapshot())`) or an analysed `RuntimeSnapshot`; raw ones are
+ * analysed on the way in.
  */
 import type { RuntimeSnapshot } from '@weighbridge/core'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { analyzeRuntimeSnapshot, describeRawSnapshotProblem, isRawRuntimeSnapshot } from '@weighbridge/runtime'
 
 /** Why `value` is not a runtime snapshot, or null when it is one. */
 export function describeSnapshotProblem(value: unknown): string | null {
@@ -18,7 +21,17 @@ export function describeSnapshotProblem(value: unknown): string | null {
   return null
 }
 
-/** Reads a saved snapshot; throws one readable line naming the file, what was wrong and the fix. */
+/** The analysed snapshot of a raw or analysed value, or why it is neither. */
+export function toRuntimeSnapshot(value: unknown): { snapshot: RuntimeSnapshot } | { problem: string } {
+  if (isRawRuntimeSnapshot(value)) {
+    const problem = describeRawSnapshotProblem(value)
+    return problem ? { problem } : { snapshot: analyzeRuntimeSnapshot(value) }
+  }
+  const problem = describeSnapshotProblem(value)
+  return problem ? { problem } : { snapshot: value as RuntimeSnapshot }
+}
+
+/** Reads a saved snapshot (raw or analysed); throws one readable line naming the file, what was wrong and the fix. */
 export async function readRuntimeSnapshotFile(file: string): Promise<RuntimeSnapshot> {
   let text: string
   try {
@@ -34,9 +47,9 @@ export async function readRuntimeSnapshotFile(file: string): Promise<RuntimeSnap
   catch {
     throw new Error(`Runtime snapshot ${file}: is not valid JSON; save it with JSON.stringify(__WEIGHBRIDGE__.snapshot())`)
   }
-  const problem = describeSnapshotProblem(value)
-  if (problem) throw new Error(`Runtime snapshot ${file}: ${problem}; expected the output of __WEIGHBRIDGE__.snapshot()`)
-  return value as RuntimeSnapshot
+  const converted = toRuntimeSnapshot(value)
+  if ('problem' in converted) throw new Error(`Runtime snapshot ${file}: ${converted.problem}; expected the output of __WEIGHBRIDGE__.snapshot() or a saved .weighbridge/runtime.json`)
+  return converted.snapshot
 }
 
 /** Writes the snapshot atomically (temp file + rename). */
