@@ -1,7 +1,7 @@
 /**
  * Benchmark: the BUILT `weighbridge analyze` CLI (packages/weighbridge/bin/weighbridge.mjs → dist/)
  * against the peers on the same artefacts, each tool a fresh `node` process, wall time and peak RSS
- * (`process.resourceUsage().maxRSS`, written on exit by a preloaded script) per run:
+ * and CPU time (`process.resourceUsage()`, written on exit by a preloaded script) per run:
  *   1. a webpack stats.json of a generated app (default 20,000 modules) + its dist:
  *      vs webpack-bundle-analyzer's CLI (`-m json`), which computes parsed + gzip sizes per module;
  *   2. the same dist with its source maps: vs source-map-explorer (`--json`), raw bytes per source;
@@ -44,14 +44,16 @@ const app = path.join(work, 'app')
 const dist = path.join(work, 'dist')
 const statsFile = path.join(work, 'stats.json')
 const out = path.join(work, 'out')
-const rssProbe = path.join(work, 'report-max-rss.cjs')
+const rssProbe = path.join(work, 'report-resource-usage.cjs')
 
 const weighbridgeBin = path.join(repo, 'packages/weighbridge/bin/weighbridge.mjs')
 const wbaBin = path.join(here, 'node_modules/webpack-bundle-analyzer/lib/bin/analyzer.js')
-const smeBin = path.join(here, 'node_modules/source-map-explorer/lib/cli.js')
+const smeBin = path.join(here, 'node_modules/source-map-explorer/bin/cli.js')
 
 interface Sample {
   wallMs: number
+  /** User + system CPU time of the whole process (all threads): steadier than wall time on a busy machine. */
+  cpuMs: number
   maxRssBytes: number
 }
 
@@ -77,9 +79,9 @@ async function runTool(script: string, args: string[]): Promise<Sample> {
   const wallMs = performance.now() - start
   if (code !== 0)
     throw new Error(`${path.basename(script)} ${args.join(' ')} exited ${code}: ${stderr.slice(0, 2000)}`)
-  const maxRssBytes = Number(fs.readFileSync(rssFile, 'utf8')) * 1024
+  const usage = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as NodeJS.ResourceUsage
   fs.rmSync(rssFile)
-  return { wallMs, maxRssBytes }
+  return { wallMs, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssBytes: usage.maxRSS * 1024 }
 }
 
 async function measure(label: string, script: string, args: string[]): Promise<Row> {
@@ -98,20 +100,21 @@ function median(values: number[]): number {
 }
 
 const wallOf = (row: Row): number => median(row.samples.map(s => s.wallMs))
+const cpuOf = (row: Row): number => median(row.samples.map(s => s.cpuMs))
 const rssOf = (row: Row): number => median(row.samples.map(s => s.maxRssBytes))
 
 function formatRow(row: Row): string {
   const walls = row.samples.map(s => (s.wallMs / 1000).toFixed(2)).join(' / ')
-  return `${row.label.padEnd(58)} ${(wallOf(row) / 1000).toFixed(2).padStart(6)} s  ${(rssOf(row) / 1e6).toFixed(0).padStart(5)} MB   (runs: ${walls} s)`
+  return `${row.label.padEnd(58)} ${(wallOf(row) / 1000).toFixed(2).padStart(6)} s wall ${(cpuOf(row) / 1000).toFixed(2).padStart(6)} s CPU ${(rssOf(row) / 1e6).toFixed(0).padStart(5)} MB peak RSS   (wall runs: ${walls} s)`
 }
 
 function formatRatio(ours: Row, peer: Row): string {
-  return `${ours.label} / ${peer.label}: time ${(wallOf(ours) / wallOf(peer)).toFixed(2)}×, peak RSS ${(rssOf(ours) / rssOf(peer)).toFixed(2)}×`
+  return `${ours.label} / ${peer.label}: wall ${(wallOf(ours) / wallOf(peer)).toFixed(2)}×, CPU ${(cpuOf(ours) / cpuOf(peer)).toFixed(2)}×, peak RSS ${(rssOf(ours) / rssOf(peer)).toFixed(2)}×`
 }
 
 async function prepare(): Promise<void> {
   fs.mkdirSync(out, { recursive: true })
-  fs.writeFileSync(rssProbe, `process.on('exit', () => require('node:fs').writeFileSync(process.env.BENCH_MAX_RSS_FILE, String(process.resourceUsage().maxRSS)))\n`)
+  fs.writeFileSync(rssProbe, `process.on('exit', () => require('node:fs').writeFileSync(process.env.BENCH_MAX_RSS_FILE, JSON.stringify(process.resourceUsage())))\n`)
   if (!fs.existsSync(path.join(repo, 'packages/weighbridge/dist/cli.mjs')))
     throw new Error('the built CLI is missing: run `npx -y pnpm@10 --filter \'weighbridge...\' run build` first')
   if (!fs.existsSync(statsFile)) {
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
   if (only.has('dist')) {
     const wbDefault = await measure('weighbridge analyze dist/ (gzip+brotli, default)', weighbridgeBin, ['analyze', dist, '--out', path.join(out, 'wb-dist.json')])
     const wbRaw = await measure('weighbridge analyze dist/ --gzip false --brotli false (raw)', weighbridgeBin, ['analyze', dist, '--gzip', 'false', '--brotli', 'false', '--out', path.join(out, 'wb-dist-raw.json')])
-    const sme = await measure('source-map-explorer --json (raw)', smeBin, [...jsFiles, '--json', path.join(out, 'sme.json')])
+    const sme = await measure('source-map-explorer --json --no-border-checks (raw)', smeBin, [...jsFiles, '--json', path.join(out, 'sme.json'), '--no-border-checks'])
     ratios.push(formatRatio(wbRaw, sme), formatRatio(wbDefault, sme))
     checkDistAgreement()
   }

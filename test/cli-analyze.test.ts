@@ -3,17 +3,21 @@
  * saved report.json; bad inputs give one line, exit code 2 and no file; fuzzed inputs never throw
  * anything but our InputError; large stats stream; the real binary runs as a child process.
  */
+import { Buffer } from 'node:buffer'
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { encode } from '@jridgewell/sourcemap-codec'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Report } from '@weighbridge/core'
 import { runCli } from '../packages/weighbridge/src/cli'
 import { analyzeInput } from '../packages/weighbridge/src/cli/analyze'
 import { InputError } from '../packages/weighbridge/src/importers/input-error'
-import { readJsonFile, UNUSED_STATS_KEYS } from '../packages/weighbridge/src/importers/read-json'
+import { JsonKeyFilter, readJsonFile, UNUSED_STATS_KEYS } from '../packages/weighbridge/src/importers/read-json'
+import { readSourceMapOf, toModuleRanges } from '../packages/weighbridge/src/importers/source-map'
+import { attributeChunkBytes } from '../packages/core/src/attribute-bytes'
 import { STATS_OPTIONS } from '../packages/weighbridge/src/importers/webpack-stats'
 
 const repo = path.resolve(__dirname, '..')
@@ -213,6 +217,117 @@ describe('fuzzed inputs', () => {
       await check(kind, kind, text, index++)
     }), { numRuns: 60, seed: 4242 })
   }, 60_000)
+})
+
+describe('fuzzed dist folders and source maps', () => {
+  const fuzzDist = path.join(tmp, 'fuzz-dist')
+  // Real inputs: esbuild's dist (ESM, sourceMappingURL comments) and webpack's (hidden maps beside the files).
+  const targets = () => [esbuildDist, webpackDist].flatMap(dir => fs.readdirSync(dir).filter(f => f.endsWith('.js') && fs.existsSync(path.join(dir, `${f}.map`))).map(f => ({ dir, js: f })))
+  const piece = fc.constantFrom('"', '{', '}', '[', ']', ',', ';', 'A', '/', '+', 'z', '9', '\\', '\n', '', 'null', '-1', '"sources":[]', '"mappings":1', '//# sourceMappingURL=data:application/json;base64,e30=', '\u2028', '\uD800', 'é')
+
+  it('never throws anything but InputError on truncated or corrupted JS files and maps', async () => {
+    const cases = targets()
+    expect(cases.length).toBeGreaterThanOrEqual(4)
+    let outcomes = { ok: 0, inputError: 0 }
+    await fc.assert(fc.asyncProperty(
+      fc.nat({ max: cases.length - 1 }),
+      fc.constantFrom('js' as const, 'map' as const),
+      fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), piece), { maxLength: 5 }),
+      fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+      async (caseIndex, which, edits, cut) => {
+        const { dir, js } = cases[caseIndex]!
+        fs.rmSync(fuzzDist, { recursive: true, force: true })
+        fs.cpSync(dir, fuzzDist, { recursive: true })
+        const file = path.join(fuzzDist, which === 'js' ? js : `${js}.map`)
+        let text = fs.readFileSync(file, 'utf8')
+        for (const [at, replacement] of edits) {
+          const position = Math.floor(at * text.length)
+          text = text.slice(0, position) + replacement + text.slice(position + 1)
+        }
+        if (cut !== null)
+          text = text.slice(0, Math.floor(cut * text.length))
+        fs.writeFileSync(file, text)
+        try {
+          await analyzeInput(fuzzDist, { root: fixture, kind: 'dist', gzip: false, brotli: false })
+          outcomes.ok++
+        }
+        catch (error) {
+          if (!(error instanceof InputError))
+            throw new Error(`${which} of ${js} (edits ${JSON.stringify(edits)}, cut ${cut}) threw ${(error as Error).stack}`)
+          expect((error as Error).message).not.toContain('\n')
+          outcomes.inputError++
+        }
+      },
+    ), { numRuns: 80, seed: 2024 })
+    // Both outcomes occur: the property is not passing because everything is rejected (or accepted).
+    expect(outcomes.ok).toBeGreaterThan(0)
+    expect(outcomes.inputError).toBeGreaterThan(0)
+  }, 120_000)
+
+  it('rejects random "mappings" with InputError only, and accepts every valid one', () => {
+    const { dir, js } = targets()[0]!
+    const code = fs.readFileSync(path.join(dir, js), 'utf8')
+    const base = JSON.parse(fs.readFileSync(path.join(dir, `${js}.map`), 'utf8'))
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...'ABCDEFGHgfedcba0123456789+/,;;;!*=-'.split('')), maxLength: 80 }), (mappings) => {
+      try {
+        readSourceMapOf(JSON.stringify({ ...base, mappings }), 'fuzz.map', code, Buffer.byteLength(code), js, fixture)
+      }
+      catch (error) {
+        if (!(error instanceof InputError))
+          throw error
+      }
+    }), { numRuns: 400, seed: 7 })
+    // Valid segments inside the file always pass: columns in the first line, existing sources and lines.
+    const firstLine = code.split('\n')[0]!.length
+    const segment = fc.tuple(fc.nat({ max: firstLine }), fc.nat({ max: base.sources.length - 1 }))
+    fc.assert(fc.property(fc.array(segment, { minLength: 1, maxLength: 20 }), (segments) => {
+      const decoded = [segments.map(([column, source]) => [column, source, 0, 0] as [number, number, number, number])]
+      const scan = readSourceMapOf(JSON.stringify({ ...base, mappings: encode(decoded) }), 'fuzz.map', code, Buffer.byteLength(code), js, fixture).scan
+      expect(scan.segments.every(range => range.start < range.end && range.end <= Buffer.byteLength(code))).toBe(true)
+    }), { numRuns: 100, seed: 8 })
+  })
+
+  it('attributes through a map exactly as the core does (one pass, no object per mapping)', () => {
+    for (const { dir, js } of targets()) {
+      const bytes = fs.readFileSync(path.join(dir, js))
+      const code = bytes.toString('utf8')
+      const { map, sources, scan } = readSourceMapOf(fs.readFileSync(path.join(dir, `${js}.map`), 'utf8'), `${js}.map`, code, bytes.length, js, fixture, path.join(dir, `${js}.map`))
+      const ids = [...new Set(sources.filter((id, index): id is string => id !== null && scan.usedSources[index] === 1))]
+      const ours = toModuleRanges(scan, sources.map(id => (id === null ? -1 : ids.indexOf(id))))
+      if (ids.length === 0) {
+        expect(ours).toEqual([]) // a runtime-only file: nothing maps to a module
+        continue
+      }
+      const core = attributeChunkBytes({ fileName: path.join(dir, js), bytes, text: code, modules: ids.map(id => ({ id })), map })
+      expect(core.method).toBe('sourcemap')
+      expect(ours).toEqual(core.segments)
+    }
+  })
+
+  it('keeps every byte of a JSON document but the dropped members, whatever the chunking', () => {
+    const drop = new Set(['source', 'hash', 'loc'])
+    const keep = (value: unknown, parentKey: string | null): unknown => {
+      if (Array.isArray(value))
+        return value.map(item => keep(item, null))
+      if (value === null || typeof value !== 'object')
+        return value
+      return Object.fromEntries(Object.entries(value).filter(([key]) => !drop.has(key) || parentKey === 'entrypoints').map(([key, item]) => [key, keep(item, key)]))
+    }
+    const key = fc.constantFrom('source', 'hash', 'loc', 'a', 'entrypoints', 'x\\"y', 'sour"ce')
+    const { object } = fc.letrec(tie => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+      array: fc.array(tie('value'), { maxLength: 4 }),
+      object: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+    }))
+    fc.assert(fc.property(object, fc.integer({ min: 1, max: 9 }), fc.boolean(), (value, chunkBytes, pretty) => {
+      const bytes = Buffer.from(JSON.stringify(value, null, pretty ? 2 : undefined))
+      const filter = new JsonKeyFilter(drop)
+      for (let start = 0; start < bytes.length; start += chunkBytes)
+        filter.write(bytes.subarray(start, start + chunkBytes))
+      expect(filter.isComplete()).toBe(true)
+      expect(JSON.parse(filter.end())).toEqual(keep(value, null))
+    }), { numRuns: 500, seed: 11 })
+  })
 })
 
 describe('large inputs', () => {

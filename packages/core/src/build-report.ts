@@ -11,6 +11,7 @@ import type { PageInput } from './compute-loads'
 import { Buffer } from 'node:buffer'
 import { statSync } from 'node:fs'
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { attributeChunkBytes, measureRenderedBytes } from './attribute-bytes'
 import { computeEntries } from './compute-loads'
 import { SCHEMA_VERSION } from './model'
@@ -27,6 +28,8 @@ export interface BuildReportOptions {
   compression: { gzipLevel: number | null, brotliQuality: number | null }
   /** ISO time to record as `generatedAt`; leave undefined for byte-identical reports. */
   generatedAt?: string
+  /** Called after each step (`modules`, `attribute`, `measure`, `assemble`) with its wall time, for timing logs. */
+  onPhase?: (phase: string, durationMs: number) => void
 }
 
 interface ModuleFacts {
@@ -209,6 +212,14 @@ function buildChunk(file: string, collectedChunk: CollectedChunk, result: Measur
 }
 
 export async function buildReport(collected: CollectedBuild, options: BuildReportOptions): Promise<Report> {
+  let phaseStartMs = performance.now()
+  const endPhase = (phase: string): void => {
+    if (!options.onPhase)
+      return
+    const nowMs = performance.now()
+    options.onPhase(phase, nowMs - phaseStartMs)
+    phaseStartMs = nowMs
+  }
   const root = path.resolve(collected.root)
   // Ids are normalised many times each (modules, edges, chunk members): once per raw id.
   const normalizedIds = new Map<string, string>()
@@ -225,6 +236,7 @@ export async function buildReport(collected: CollectedBuild, options: BuildRepor
   const rawIds = collectRawModuleIds(collected)
   const { facts, packages } = await gatherModuleFacts(rawIds, root)
   const modules = buildModules(rawIds, collected, facts, toId)
+  endPhase('modules')
 
   const requests: MeasureRequest[] = []
   const methods: (Chunk['attribution'] | null)[] = []
@@ -247,14 +259,16 @@ export async function buildReport(collected: CollectedBuild, options: BuildRepor
     }
     requests.push(request)
   }
+  endPhase('attribute')
   // Source maps are not sent to browsers: raw size only, never compressed (on a source-mapped
   // build they are most of the bytes, and brotli 11 of them took 3/4 of the CLI's time).
   const skipped = requests.map((request, index) => !collected.files[index]!.chunk && classifyOutputKind(request.file) === 'map')
   const measuredResults = await options.measurer.measure(requests.filter((_, index) => !skipped[index]))
   let measuredIndex = 0
   const results: MeasureResult[] = requests.map((request, index) => skipped[index]
-    ? { file: request.file, rawBytes: request.bytes.length, gzipBytes: null, brotliBytes: null }
+    ? { file: request.file, rawBytes: collected.files[index]!.sizeBytes ?? request.bytes.length, gzipBytes: null, brotliBytes: null }
     : measuredResults[measuredIndex++]!)
+  endPhase('measure')
 
   const outputs: Output[] = []
   const chunks: Chunk[] = []
@@ -290,5 +304,7 @@ export async function buildReport(collected: CollectedBuild, options: BuildRepor
   }
   if (options.generatedAt !== undefined)
     report.generatedAt = options.generatedAt
-  return sortReport(report)
+  const sorted = sortReport(report)
+  endPhase('assemble')
+  return sorted
 }

@@ -62,6 +62,11 @@ export interface CollectedFile {
   fileName: string
   /** File contents as emitted. */
   contents: Uint8Array | string
+  /**
+   * Source maps only: the file's size when `contents` was left empty (maps are measured raw, never
+   * compressed, so readers need not hold them in memory).
+   */
+  sizeBytes?: number
   /** Present when the file is a chunk carrying modules. */
   chunk?: CollectedChunk
 }

@@ -30,8 +30,15 @@ export function parseModuleId(id: string): ParsedModuleId {
   return { isVirtual, filePath: path.isAbsolute(pathPart) ? pathPart : null, query }
 }
 
+/** A path segment that `path.relative` would normalise away: `//`, `/./`, `/../`, trailing `/.` or `/..`. */
+const DOT_OR_DOUBLE_SLASH = /\/\/|\/\.{1,2}(?:\/|$)/
+
 /** An absolute path relative to `root`, POSIX (`.` for the root itself). */
 export function relativizePath(absolutePath: string, root: string): string {
+  // Fast path (most ids): a normalised POSIX path inside a normalised root is a plain suffix.
+  if (path.sep === '/' && absolutePath.length > root.length + 1 && absolutePath.startsWith(root) && absolutePath.charCodeAt(root.length) === 47
+    && !root.endsWith('/') && !DOT_OR_DOUBLE_SLASH.test(absolutePath) && !absolutePath.endsWith('/'))
+    return absolutePath.slice(root.length + 1)
   return toPosixPath(path.relative(root, absolutePath)) || '.'
 }
 

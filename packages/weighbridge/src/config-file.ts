@@ -9,7 +9,6 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BudgetConfig } from '@weighbridge/core'
 import { validateBudgets } from '@weighbridge/core'
-import { createJiti } from 'jiti'
 import { describeReceived, suggestClosest } from './options'
 
 export interface WeighbridgeConfig {
@@ -105,6 +104,8 @@ async function importConfig(file: string, shown: string): Promise<unknown> {
   // Running from TypeScript sources (tests, this repo): `import { defineConfig } from 'weighbridge'`
   // in a config resolves to this module, as there is no built package to resolve to.
   const alias: Record<string, string> = import.meta.url.endsWith('.ts') ? { weighbridge: fileURLToPath(import.meta.url) } : {}
+  // Imported here, not at the top: jiti costs ~50 ms of start-up that most CLI runs do not need.
+  const { createJiti } = await import('jiti')
   const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true, alias })
   try {
     const loaded = await jiti.import(file, { default: true })

@@ -29,7 +29,7 @@ export interface AnalyzeInputOptions {
   gzip?: number | false
   /** brotli quality; false = not measured. @default 11 */
   brotli?: number | false
-  /** Parse JSON inputs as a stream above this many bytes. @default 64_000_000 */
+  /** Read stats files above this many bytes in chunks, dropping the keys no reader needs before parsing. @default 4_000_000 */
   streamAboveBytes?: number
 }
 

@@ -4,16 +4,18 @@
  * mapping covers stay glue ("unmapped"). Chunk edges come from the ES module imports of the files
  * (`import './chunk.js'`, `import('./lazy.js')`); files no other file imports are the entries.
  */
+import { Buffer } from 'node:buffer'
 import fs from 'node:fs'
 import path from 'node:path'
 import { init, parse } from 'es-module-lexer'
 import type { CollectedBuild, CollectedChunk, CollectedFile, CollectedHtmlPage, CollectedModule } from '@weighbridge/core'
-import { decode } from '@jridgewell/sourcemap-codec'
 import { InputError } from './input-error'
-import { checkSourceMapFits, findSourceMappingUrl, parseSourceMap, resolveMapSources } from './source-map'
+import { findSourceMappingUrl, readSourceMapOf, toModuleRanges } from './source-map'
 
 const JS_FILE = /\.(?:m|c)?js$/
 const CSS_FILE = /\.css$/
+/** `import` / `export` as a word (not `importScripts`): a file without it has no ES module edges. */
+const MODULE_KEYWORD = /\b(?:import|export)\b/
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.weighbridge'])
 
 export interface DistFolderSource {
@@ -53,6 +55,8 @@ export async function collectDistFolder(source: DistFolderSource): Promise<Colle
   const modules = new Map<string, CollectedModule>()
   const mapFiles = new Set<string>()
   const chunksByFile = new Map<string, CollectedChunk>()
+  /** Maps are reported raw only: their size is kept, not their bytes. */
+  const mapSizes = new Map<string, number>()
   let mappedFiles = 0
 
   for (const file of all) {
@@ -73,28 +77,33 @@ export async function collectDistFolder(source: DistFolderSource): Promise<Colle
     }
     const found = loadMapOf(file, code)
     if (found) {
-      if (found.mapFile)
+      if (found.mapFile) {
         mapFiles.add(found.mapFile)
-      const { map, mapFile } = found
-      checkSourceMapFits(map, code, mapFile ?? file, file)
-      const sources = resolveMapSources(map, mapFile ?? file, root)
-      chunk.map = { version: 3, sources, mappings: map.mappings, names: map.names ?? [] }
-      const used = new Set<number>()
-      for (const line of decode(map.mappings)) {
-        for (const segment of line) {
-          if (segment.length >= 4)
-            used.add(segment[1]!)
+        mapSizes.set(found.mapFile, found.bytes.length)
+      }
+      const { map, sources, scan } = readSourceMapOf(found.text, found.label, code, contents.length, file, root, found.mapFile ?? file)
+      // The modules are the sources the mappings use, in source order (two sources may resolve to one id).
+      const moduleOfSource = new Int32Array(sources.length).fill(-1)
+      const indexById = new Map<string, number>()
+      sources.forEach((id, index) => {
+        if (id === null || scan.usedSources[index] !== 1)
+          return
+        let moduleIndex = indexById.get(id)
+        if (moduleIndex === undefined) {
+          moduleIndex = indexById.size
+          indexById.set(id, moduleIndex)
+          chunk.modules.push({ id })
+          if (!modules.has(id))
+            modules.set(id, { id })
         }
-      }
-      const ids = [...new Set([...used].sort((a, b) => a - b).map(index => sources[index]).filter((id): id is string => typeof id === 'string'))]
-      chunk.modules = ids.map(id => ({ id }))
-      for (const id of ids) {
-        if (!modules.has(id))
-          modules.set(id, { id })
-      }
+        moduleOfSource[index] = moduleIndex
+      })
+      chunk.map = map
+      chunk.ranges = { method: 'sourcemap', segments: toModuleRanges(scan, moduleOfSource) }
       mappedFiles += 1
     }
-    if (chunk.kind === 'js')
+    // Lexing costs time and wasm memory (twice the file): only where module syntax may be.
+    if (chunk.kind === 'js' && MODULE_KEYWORD.test(code))
       readChunkImports(file, code, chunk)
     chunksByFile.set(file, chunk)
     files.push({ fileName: file, contents, chunk })
@@ -125,8 +134,8 @@ export async function collectDistFolder(source: DistFolderSource): Promise<Colle
     files.push({ fileName: file, contents: fs.readFileSync(file) })
   }
   for (const mapFile of mapFiles) {
-    if (fs.existsSync(mapFile) && mapFile.startsWith(dir + path.sep))
-      files.push({ fileName: mapFile, contents: fs.readFileSync(mapFile) })
+    if (mapFile.startsWith(dir + path.sep))
+      files.push({ fileName: mapFile, contents: new Uint8Array(0), sizeBytes: mapSizes.get(mapFile)! })
   }
 
   return {
@@ -139,24 +148,45 @@ export async function collectDistFolder(source: DistFolderSource): Promise<Colle
 }
 
 /** The map of a file: its `sourceMappingURL` (file or data: URL), else `<file>.map` beside it. */
-function loadMapOf(file: string, code: string): { map: ReturnType<typeof parseSourceMap>, mapFile: string | null } | null {
+function loadMapOf(file: string, code: string): { text: string, bytes: Buffer, label: string, mapFile: string | null } | null {
   const url = findSourceMappingUrl(code)
   if (url?.startsWith('data:')) {
     const comma = url.indexOf(',')
     const payload = url.slice(comma + 1)
-    const text = /;base64/.test(url.slice(0, comma)) ? Buffer.from(payload, 'base64').toString('utf8') : decodeURIComponent(payload)
-    return { map: parseSourceMap(text, `${file} (inline source map)`), mapFile: null }
+    let text: string
+    try {
+      text = /;base64/.test(url.slice(0, comma)) ? Buffer.from(payload, 'base64').toString('utf8') : decodeURIComponent(payload)
+    }
+    catch {
+      throw new InputError(file, `${file}: its inline source map (data: URL) cannot be decoded. Re-build the file with its source map.`)
+    }
+    return { text, bytes: Buffer.alloc(0), label: `${file} (inline source map)`, mapFile: null }
   }
   if (url) {
-    const mapFile = path.resolve(path.dirname(file), decodeURI(url))
-    if (!fs.existsSync(mapFile))
+    let mapFile: string
+    try {
+      mapFile = path.resolve(path.dirname(file), decodeURI(url))
+    }
+    catch {
+      mapFile = path.resolve(path.dirname(file), url)
+    }
+    const bytes = readFileOrNull(mapFile)
+    if (!bytes)
       throw new InputError(file, `${file}: its sourceMappingURL points at ${url}, but ${mapFile} does not exist. Copy the .map files along with the build, or rebuild.`)
-    return { map: parseSourceMap(fs.readFileSync(mapFile, 'utf8'), mapFile), mapFile }
+    return { text: bytes.toString('utf8'), bytes, label: mapFile, mapFile }
   }
   const sibling = `${file}.map`
-  if (fs.existsSync(sibling))
-    return { map: parseSourceMap(fs.readFileSync(sibling, 'utf8'), sibling), mapFile: sibling }
-  return null
+  const bytes = readFileOrNull(sibling)
+  return bytes ? { text: bytes.toString('utf8'), bytes, label: sibling, mapFile: sibling } : null
+}
+
+function readFileOrNull(file: string): Buffer | null {
+  try {
+    return fs.statSync(file).isFile() ? fs.readFileSync(file) : null
+  }
+  catch {
+    return null
+  }
 }
 
 function readChunkImports(file: string, code: string, chunk: CollectedChunk): void {

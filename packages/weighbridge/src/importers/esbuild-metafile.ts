@@ -7,7 +7,7 @@
 import path from 'node:path'
 import type { CollectedBuild, CollectedChunk, CollectedFile, CollectedModule } from '@weighbridge/core'
 import { InputError } from './input-error'
-import { checkSourceMapFits, parseSourceMap, resolveMapSources } from './source-map'
+import { readSourceMapOf } from './source-map'
 
 export interface MetafileImport {
   path: string
@@ -171,9 +171,9 @@ export function collectMetafile(source: MetafileSource): CollectedBuild {
     const mapName = mapsByOutput.get(name)
     if (mapName) {
       const mapFile = path.resolve(workingDir, mapName)
-      const map = parseSourceMap(new TextDecoder().decode(read(mapName)), mapFile)
-      checkSourceMapFits(map, new TextDecoder().decode(contents), mapFile, fileName)
-      chunk.map = { version: 3, sources: resolveMapSources(map, mapFile, source.root), mappings: map.mappings, names: map.names ?? [] }
+      const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+      // Checked against the file; the module bytes are esbuild's own (`bytesInOutput`), not the map's.
+      chunk.map = readSourceMapOf(decoder.decode(read(mapName)), mapFile, decoder.decode(contents), contents.length, fileName, source.root).map
     }
     files.push({ fileName, contents, chunk })
   }

@@ -8,7 +8,8 @@ export class InputError extends Error {
   readonly file: string
 
   constructor(file: string, message: string) {
-    super(message)
+    // One line, whatever a quoted parser message or file name brings along.
+    super(message.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' '))
     this.file = file
   }
 }

@@ -3,7 +3,6 @@
  * turn their `sources` into absolute module ids (what `CollectedChunk.map` carries).
  */
 import path from 'node:path'
-import { decode } from '@jridgewell/sourcemap-codec'
 import type { CollectedSourceMap } from '@weighbridge/core'
 import { InputError } from './input-error'
 
@@ -22,7 +21,7 @@ export function findSourceMappingUrl(code: string): string | null {
 export function parseSourceMap(text: string, file: string): CollectedSourceMap & { sourcesContent?: (string | null)[] } {
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = JSON.parse(text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text)
   }
   catch (error) {
     throw new InputError(file, `${file}: not a source map (invalid JSON: ${(error as Error).message}). Re-generate it with the bundler's source map option.`)
@@ -67,66 +66,322 @@ function stripQuery(source: string): string {
   return question === -1 ? source : source.slice(0, question)
 }
 
+
+/** A byte range [start, end) of the generated file and the index of the source it maps to. */
+export interface SourceSegment {
+  start: number
+  end: number
+  key: number
+}
+
+export interface SourceMapScan {
+  /**
+   * Byte ranges of the generated file keyed by source index, sorted, disjoint, adjacent ranges of
+   * one source merged; bytes in no range are unmapped. As the core attributes by a map: a mapping
+   * owns the bytes up to the next mapping on its line, a line's newline goes to its last mapping.
+   */
+  segments: SourceSegment[]
+  /** Per source index: 1 when some mapping points at it. */
+  usedSources: Uint8Array
+}
+
+const BASE64_VALUES = (() => {
+  const values = new Int8Array(128).fill(-1)
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  for (let index = 0; index < alphabet.length; index++)
+    values[alphabet.charCodeAt(index)] = index
+  return values
+})()
+
+const COMMA = 44
+const SEMICOLON = 59
+
 /**
- * Checks that every mapping points inside the generated file and at an existing source (and,
- * where `sourcesContent` is embedded, inside that source). Throws `InputError` otherwise: such a
- * map belongs to another version of the file and would attribute bytes to the wrong modules.
+ * Reads a map's `mappings` without an object per segment (a tight decode into typed arrays, then one
+ * walk over the generated lines): checks that every mapping points inside the generated file
+ * (`code`, `byteLength` bytes as UTF-8) and at an existing source (and, where `sourcesContent` is
+ * embedded, inside that source), and returns the byte range each source owns. Throws `InputError`
+ * naming `mapFile` otherwise: such a map belongs to another build of the file and would attribute
+ * bytes to the wrong modules.
  */
-export function checkSourceMapFits(map: CollectedSourceMap & { sourcesContent?: (string | null)[] }, code: string, mapFile: string, codeFile: string): void {
-  let lines: ReturnType<typeof decode>
-  try {
-    lines = decode(map.mappings)
-  }
-  catch (error) {
-    throw new InputError(mapFile, `${mapFile}: the "mappings" string cannot be decoded (${(error as Error).message}). Re-generate the source map.`)
-  }
-  const lineLengths = measureLineLengths(code)
-  if (lines.length > lineLengths.length && lines.slice(lineLengths.length).some(line => line.length > 0)) {
-    throw new InputError(mapFile, `${mapFile}: mappings reach line ${lines.length} but ${codeFile} has ${lineLengths.length} lines; the map belongs to another build of the file. Re-build so that the file and its map match.`)
-  }
-  const sourceLineCounts = (map.sourcesContent ?? []).map(content => typeof content === 'string' ? countLines(content) : null)
-  for (let line = 0; line < lines.length; line++) {
-    const segments = lines[line]!
-    const length = lineLengths[line] ?? 0
-    for (const segment of segments) {
-      const column = segment[0]
-      if (column < 0 || column > length) {
-        throw new InputError(mapFile, `${mapFile}: a mapping points at column ${column + 1} of line ${line + 1}, but that line of ${codeFile} has ${length} characters; the map belongs to another build of the file. Re-build so that the file and its map match.`)
+export function scanSourceMap(map: CollectedSourceMap & { sourcesContent?: unknown }, code: string, byteLength: number, mapFile: string, codeFile: string): SourceMapScan {
+  const decoded = decodeMappings(map, mapFile)
+  const { columns, keys, lineEnds, lineCount } = decoded
+  const usedSources = new Uint8Array(map.sources.length)
+  const segments: SourceSegment[] = []
+  const offsets = new ByteOffsets(code, byteLength === code.length)
+  let lineStart = 0
+  let last: SourceSegment | null = null
+  let segmentIndex = 0
+  for (let line = 0; line < lineCount; line++) {
+    const lineEnd = lineEnds[line]!
+    if (segmentIndex === lineEnd) {
+      // No mapping on this line: its bytes and newline stay unmapped.
+      if (lineStart <= code.length) {
+        const newline = code.indexOf('\n', lineStart)
+        lineStart = newline === -1 ? code.length + 1 : newline + 1
       }
-      if (segment.length >= 4) {
-        const sourceIndex = segment[1]!
-        if (sourceIndex < 0 || sourceIndex >= map.sources.length) {
-          throw new InputError(mapFile, `${mapFile}: a mapping on line ${line + 1} points at source #${sourceIndex + 1}, but the map lists ${map.sources.length} sources. Re-generate the source map.`)
-        }
-        const sourceLines = sourceLineCounts[sourceIndex]
-        const sourceLine = segment[2]!
-        if (sourceLine < 0 || (sourceLines !== null && sourceLines !== undefined && sourceLine >= sourceLines)) {
-          throw new InputError(mapFile, `${mapFile}: a mapping on line ${line + 1} points at line ${sourceLine + 1} of ${map.sources[sourceIndex]}, past the end of that source (${sourceLines} lines). Re-generate the source map.`)
-        }
-      }
+      continue
     }
+    if (lineStart > code.length)
+      throw new InputError(mapFile, `${mapFile}: mappings reach line ${lineCount} but ${codeFile} has ${countCodeLines(code)} lines; the map belongs to another build of the file. Re-build so that the file and its map match.`)
+    const newline = code.indexOf('\n', lineStart)
+    const textEnd = newline === -1 ? code.length : newline
+    const visibleLength = (textEnd > lineStart && code.charCodeAt(textEnd - 1) === 13 ? textEnd - 1 : textEnd) - lineStart
+    sortLine(columns, keys, segmentIndex, lineEnd)
+    let lastKey = -1
+    for (; segmentIndex < lineEnd; segmentIndex++) {
+      const column = columns[segmentIndex]!
+      if (column > visibleLength)
+        throw new InputError(mapFile, `${mapFile}: a mapping points at column ${column + 1} of line ${line + 1}, but that line of ${codeFile} has ${visibleLength} characters; the map belongs to another build of the file. Re-build so that the file and its map match.`)
+      const key = keys[segmentIndex]!
+      lastKey = key
+      if (key < 0)
+        continue
+      usedSources[key] = 1
+      const start = lineStart + column
+      const end = segmentIndex + 1 < lineEnd ? Math.min(lineStart + columns[segmentIndex + 1]!, textEnd) : textEnd
+      if (end <= start)
+        continue
+      const byteStart = offsets.at(start)
+      if (last !== null && last.key === key && last.end === byteStart)
+        last.end = offsets.at(end)
+      else
+        segments.push(last = { start: byteStart, end: offsets.at(end), key })
+    }
+    if (newline !== -1 && lastKey >= 0) {
+      const byteStart = offsets.at(newline)
+      if (last !== null && last.key === lastKey && last.end === byteStart)
+        last.end = byteStart + 1
+      else
+        segments.push(last = { start: byteStart, end: byteStart + 1, key: lastKey })
+    }
+    lineStart = newline === -1 ? code.length + 1 : newline + 1
+  }
+  return { segments, usedSources }
+}
+
+interface DecodedMappings {
+  /** Generated column of each segment. */
+  columns: Int32Array
+  /** Source index of each segment, -1 when it has none. */
+  keys: Int32Array
+  /** Per generated line: the index after its last segment. */
+  lineEnds: Int32Array
+  lineCount: number
+}
+
+/** Decodes the VLQ `mappings` into flat typed arrays, checking each source reference on the way. */
+function decodeMappings(map: CollectedSourceMap & { sourcesContent?: unknown }, mapFile: string): DecodedMappings {
+  const mappings = map.mappings
+  const length = mappings.length
+  const sourceCount = map.sources.length
+  const sourceLineCounts = countSourceLines(map.sourcesContent, sourceCount)
+  let capacity = Math.max(16, length >> 2)
+  let columns = new Int32Array(capacity)
+  let keys = new Int32Array(capacity)
+  let lineEnds = new Int32Array(64)
+  let lineCount = 0
+  let count = 0
+  let column = 0
+  let source = 0
+  let sourceLine = 0
+  let sourceColumn = 0
+  let position = 0
+  for (;;) {
+    const char = position < length ? mappings.charCodeAt(position) : SEMICOLON
+    if (char === SEMICOLON || char === COMMA) {
+      if (char === SEMICOLON) {
+        if (lineCount === lineEnds.length)
+          lineEnds = growInt32(lineEnds)
+        lineEnds[lineCount++] = count
+        column = 0
+        if (position >= length)
+          break
+      }
+      position++
+      continue
+    }
+    // One segment: up to five VLQ values until the next ',' or ';'.
+    let fields = 0
+    while (position < length) {
+      const next = mappings.charCodeAt(position)
+      if (next === COMMA || next === SEMICOLON)
+        break
+      let value = 0
+      let shift = 0
+      let digit = 0
+      do {
+        if (position >= length)
+          failMappings(mapFile, 'it ends inside a value')
+        const unit = mappings.charCodeAt(position++)
+        digit = unit < 128 ? BASE64_VALUES[unit]! : -1
+        if (digit < 0)
+          failMappings(mapFile, `${JSON.stringify(mappings[position - 1])} at offset ${position - 1} is no base64 digit`)
+        if (shift > 25)
+          failMappings(mapFile, `a value at offset ${position - 1} is too large`)
+        value |= (digit & 31) << shift
+        shift += 5
+      } while ((digit & 32) !== 0)
+      value = (value & 1) === 1 ? -(value >>> 1) : value >>> 1
+      if (fields === 0)
+        column += value
+      else if (fields === 1)
+        source += value
+      else if (fields === 2)
+        sourceLine += value
+      else if (fields === 3)
+        sourceColumn += value
+      fields++
+    }
+    if (column < 0)
+      failMappings(mapFile, `a mapping on line ${lineCount + 1} points at column ${column + 1} of the generated file`)
+    let key = -1
+    if (fields >= 4) {
+      if (source < 0 || source >= sourceCount)
+        throw new InputError(mapFile, `${mapFile}: a mapping on line ${lineCount + 1} points at source #${source + 1}, but the map lists ${sourceCount} sources. Re-generate the source map.`)
+      const sourceLines = sourceLineCounts[source]!
+      if (sourceLine < 0 || (sourceLines >= 0 && sourceLine >= sourceLines))
+        throw new InputError(mapFile, `${mapFile}: a mapping on line ${lineCount + 1} points at line ${sourceLine + 1} of ${map.sources[source]}, past the end of that source (${sourceLines} lines). Re-generate the source map.`)
+      if (sourceColumn < 0)
+        failMappings(mapFile, `a mapping on line ${lineCount + 1} points at column ${sourceColumn + 1} of ${map.sources[source]}`)
+      key = source
+    }
+    if (count === capacity) {
+      capacity *= 2
+      columns = growInt32(columns, capacity)
+      keys = growInt32(keys, capacity)
+    }
+    columns[count] = column
+    keys[count] = key
+    count++
+  }
+  return { columns, keys, lineEnds, lineCount }
+}
+
+function failMappings(mapFile: string, problem: string): never {
+  throw new InputError(mapFile, `${mapFile}: the "mappings" string cannot be decoded (${problem}). Re-generate the source map.`)
+}
+
+/** UTF-16 positions → UTF-8 byte offsets of `code`, walking forward (positions only grow within a scan). */
+class ByteOffsets {
+  private position = 0
+  private bytes = 0
+  constructor(private readonly code: string, private readonly isAscii: boolean) {}
+
+  at(target: number): number {
+    if (this.isAscii)
+      return target
+    const code = this.code
+    let position = this.position
+    let bytes = this.bytes
+    for (; position < target; position++) {
+      const unit = code.charCodeAt(position)
+      if (unit < 0x80)
+        bytes += 1
+      else if (unit < 0x800)
+        bytes += 2
+      else if (unit >= 0xD800 && unit <= 0xDBFF)
+        bytes += isLowSurrogate(code.charCodeAt(position + 1)) ? 4 : 3
+      else if (unit >= 0xDC00 && unit <= 0xDFFF)
+        bytes += position > 0 && isHighSurrogate(code.charCodeAt(position - 1)) ? 0 : 3
+      else
+        bytes += 3
+    }
+    this.position = position
+    this.bytes = bytes
+    return bytes
   }
 }
 
-/** Line lengths in UTF-16 code units (what source map columns count). */
-function measureLineLengths(code: string): number[] {
-  const lengths: number[] = []
-  let start = 0
-  for (let i = 0; i <= code.length; i++) {
-    if (i === code.length || code.charCodeAt(i) === 10) {
-      const end = i > start && code.charCodeAt(i - 1) === 13 ? i - 1 : i
-      lengths.push(end - start)
-      start = i + 1
-    }
-  }
-  return lengths
+/** Parses, checks and scans the map of one generated file: what the importers do with every map. */
+export function readSourceMapOf(mapText: string, mapFile: string, code: string, byteLength: number, codeFile: string, root: string, resolveAgainst: string = mapFile): { map: CollectedSourceMap, sources: (string | null)[], scan: SourceMapScan } {
+  const parsed = parseSourceMap(mapText, mapFile)
+  const scan = scanSourceMap(parsed, code, byteLength, mapFile, codeFile)
+  const sources = resolveMapSources(parsed, resolveAgainst, root)
+  // Keep what the core may read; `sourcesContent` and `names` are dropped with the parsed map.
+  return { map: { version: 3, sources, mappings: parsed.mappings }, sources, scan }
 }
 
-function countLines(text: string): number {
-  let count = 1
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 10)
-      count += 1
+/**
+ * Turns a scan's source-keyed ranges into module-keyed ranges (`moduleOfSource[source]`, -1 = no
+ * module: the bytes stay glue), merging neighbours that land on one module.
+ */
+export function toModuleRanges(scan: SourceMapScan, moduleOfSource: ArrayLike<number>): SourceSegment[] {
+  const ranges: SourceSegment[] = []
+  for (const segment of scan.segments) {
+    const key = moduleOfSource[segment.key] ?? -1
+    if (key < 0)
+      continue
+    const last = ranges.at(-1)
+    if (last && last.key === key && last.end === segment.start)
+      last.end = segment.end
+    else
+      ranges.push({ start: segment.start, end: segment.end, key })
   }
-  return count
+  return ranges
+}
+
+/** Checks a map against its generated file (see `scanSourceMap`), without keeping the ranges. */
+export function checkSourceMapFits(map: CollectedSourceMap & { sourcesContent?: unknown }, code: string, mapFile: string, codeFile: string): void {
+  scanSourceMap(map, code, Buffer.byteLength(code), mapFile, codeFile)
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xD800 && unit <= 0xDBFF
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xDC00 && unit <= 0xDFFF
+}
+
+function growInt32(values: Int32Array<ArrayBuffer>, capacity = values.length * 2): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(capacity)
+  grown.set(values)
+  return grown
+}
+
+/** Sorts the segments [from, to) of one line by generated column, when they are not (rare; stable). */
+function sortLine(columns: Int32Array, keys: Int32Array, from: number, to: number): void {
+  let isSorted = true
+  for (let index = from + 1; index < to && isSorted; index++)
+    isSorted = columns[index - 1]! <= columns[index]!
+  if (isSorted)
+    return
+  for (let index = from + 1; index < to; index++) {
+    const column = columns[index]!
+    const key = keys[index]!
+    let at = index - 1
+    while (at >= from && columns[at]! > column) {
+      columns[at + 1] = columns[at]!
+      keys[at + 1] = keys[at]!
+      at--
+    }
+    columns[at + 1] = column
+    keys[at + 1] = key
+  }
+}
+
+/** Lines of each embedded source (-1 where no content is embedded). */
+function countSourceLines(sourcesContent: unknown, sourceCount: number): Int32Array {
+  const counts = new Int32Array(sourceCount).fill(-1)
+  if (!Array.isArray(sourcesContent))
+    return counts
+  for (let index = 0; index < sourceCount && index < sourcesContent.length; index++) {
+    const content: unknown = sourcesContent[index]
+    if (typeof content !== 'string')
+      continue
+    let lines = 1
+    for (let at = content.indexOf('\n'); at !== -1; at = content.indexOf('\n', at + 1))
+      lines++
+    counts[index] = lines
+  }
+  return counts
+}
+
+function countCodeLines(code: string): number {
+  let lines = 1
+  for (let at = code.indexOf('\n'); at !== -1; at = code.indexOf('\n', at + 1))
+    lines++
+  return lines
 }

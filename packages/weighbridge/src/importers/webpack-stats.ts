@@ -245,14 +245,17 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
   }
 
   const contentsByName = new Map<string, Uint8Array>()
-  const readAsset = (name: string): Uint8Array => {
+  /** Sizes of the source maps read for attribution: reported raw only, so their bytes are not kept. */
+  const mapSizes = new Map<string, number>()
+  const readAsset = (name: string, keep = true): Uint8Array => {
     const cached = contentsByName.get(name)
     if (cached)
       return cached
     const contents = source.readFile(name)
     if (!contents)
       throw new InputError(label, `${label}: lists the output file ${name}, but it is not in ${outputPath}. Pass the build's output folder with --dist, or analyze the files that belong to these stats.`)
-    contentsByName.set(name, contents)
+    if (keep)
+      contentsByName.set(name, contents)
     return contents
   }
 
@@ -323,7 +326,9 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
     const contents = readAsset(name)
     const mapName = relatedMaps.get(name) ?? findMapName(name, contents)
     if (mapName && (assetNames.has(mapName) || source.readFile(mapName))) {
-      const { map, sources, scan } = readSourceMapOf(textDecoder.decode(readAsset(mapName)), mapName, textDecoder.decode(contents), contents.length, name, root, abs(mapName))
+      const mapBytes = readAsset(mapName, false)
+      mapSizes.set(mapName, mapBytes.length)
+      const { map, sources, scan } = readSourceMapOf(textDecoder.decode(mapBytes), mapName, textDecoder.decode(contents), contents.length, name, root, abs(mapName))
       chunk.map = map
       // Sources the mappings use are modules of the chunk (the parts of concatenated modules too).
       const indexById = new Map(chunk.modules.map((m, index) => [m.id, index]))
@@ -351,7 +356,7 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
 
   for (const name of [...assetNames].sort()) {
     if (!chunkFileNames.has(name))
-      files.push({ fileName: abs(name), contents: readAsset(name) })
+      files.push(mapSizes.has(name) ? { fileName: abs(name), contents: new Uint8Array(0), sizeBytes: mapSizes.get(name)! } : { fileName: abs(name), contents: readAsset(name) })
   }
 
   return {
