@@ -113,3 +113,21 @@ describe.each(['webpack', 'rspack', 'esbuild'] as const)('%s', (bundler) => {
     expect(context.__WEIGHBRIDGE__).toBeUndefined()
   })
 })
+
+// esbuild hands plugins raw TypeScript: the transform must still tag its sites (oxc-parser reads TS).
+it('esbuild: a development build of a TypeScript module tags its sites at their source lines', async () => {
+  const source = [
+    'interface Ticker { handle: ReturnType<typeof setInterval> | null }',
+    'const ticker: Ticker = { handle: null }',
+    'ticker.handle = setInterval((): void => {}, 1000) as ReturnType<typeof setInterval>',
+    'clearInterval(ticker.handle as ReturnType<typeof setInterval>)',
+    'export const typed = true',
+  ].join('\n')
+  fs.writeFileSync(path.join(root, 'src/typed-timer.ts'), source)
+  const outfile = path.join(root, '..', 'esbuild-typed', 'main.js')
+  await esbuild.build({ absWorkingDir: root, entryPoints: ['src/typed-timer.ts'], bundle: true, format: 'iife', outfile, logLevel: 'silent', plugins: [weighbridgeEsbuild(PLUGIN_OPTIONS)] })
+  const context = runBundle(fs.readFileSync(outfile, 'utf8'))
+  const snapshot = analyzeRuntimeSnapshot((context.__WEIGHBRIDGE__ as { snapshot: () => RawRuntimeSnapshot }).snapshot())
+  expect(snapshot.sites.find(site => site.api === 'setInterval')).toMatchObject({ file: 'src/typed-timer.ts', line: 3, added: 1, released: 1, live: 0 })
+  expect(snapshot.sites.find(site => site.api === 'clearInterval')).toMatchObject({ file: 'src/typed-timer.ts', line: 4, added: 1 })
+})

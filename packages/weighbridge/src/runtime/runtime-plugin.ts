@@ -17,7 +17,7 @@ import type { ResolvedOptions } from '../options'
 import type { ResolvedRuntimeOptions } from './runtime-options'
 import os from 'node:os'
 import path from 'node:path'
-import { parse as parseWithAcorn } from 'acorn'
+import { parseSync as parseWithOxc } from 'oxc-parser'
 import MagicString from 'magic-string'
 import { createLeakFindings, normalizeModuleId, scanLeakPatterns } from '@weighbridge/core'
 import { createRuntimeEndpoint } from './dev-endpoint'
@@ -61,16 +61,18 @@ interface TransformContextLike {
 }
 
 /**
- * The ESTree of `code`: the bundler's parser where it has one (Rollup, Rolldown, Vite), else acorn
- * (unplugin 3 gives webpack, Rspack and esbuild no parser of its own); null when it does not parse.
+ * The ESTree of `code`: the bundler's parser where it has one (Rollup, Rolldown, Vite), else
+ * oxc-parser (unplugin 3 gives webpack, Rspack and esbuild no parser of its own, and esbuild hands
+ * plugins raw TypeScript / JSX, which oxc reads by the file's extension); null when it does not parse.
  */
-function parseProgram(context: TransformContextLike, code: string): EstreeNode | null {
+function parseProgram(context: TransformContextLike, code: string, file: string): EstreeNode | null {
   try {
-    return context.parse(code) as EstreeNode
+    if (typeof context.parse === 'function') return context.parse(code) as EstreeNode
   }
   catch {}
   try {
-    return parseWithAcorn(code, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true }) as unknown as EstreeNode
+    const result = parseWithOxc(file, code, { sourceType: 'module' })
+    return result.errors.length > 0 ? null : result.program as unknown as EstreeNode
   }
   catch {
     return null
@@ -138,7 +140,7 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
       const isEntry = active() && meta.framework !== 'vite' && context.getModuleInfo?.(id)?.isEntry === true
       if (!instrument && !scan && !isEntry) return null
       const file = normalizeModuleId(id, root)
-      const program = parseProgram(context, code)
+      const program = parseProgram(context, code, cleanId(id))
       // Not plain JavaScript at this stage (TypeScript before its loader, or not ours): left alone.
       if (!program) return null
       let map: { mappings: string } | null = null
