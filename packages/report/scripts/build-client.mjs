@@ -11,6 +11,7 @@ const result = await build({
   bundle: true,
   format: 'iife',
   platform: 'browser',
+  conditions: ['weighbridge-source'],
   target: ['chrome100', 'firefox100', 'safari15'],
   minify: true,
   legalComments: 'none',

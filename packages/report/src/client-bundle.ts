@@ -16,6 +16,8 @@ export const CLIENT_BUILD_OPTIONS = {
   bundle: true,
   format: 'iife',
   platform: 'browser',
+  // In the monorepo, workspace imports (`@weighbridge/core/format-bytes`) bundle from their TS source.
+  conditions: ['weighbridge-source'],
   target: ['chrome100', 'firefox100', 'safari15'],
   minify: true,
   legalComments: 'none',

@@ -7,5 +7,7 @@ export type { RenderReportOptions } from './render'
 export { writeReportHtml } from './write'
 export { decodePayload, encodePayload, PAYLOAD_VERSION, serializeForScriptTag } from './payload'
 export type { Payload } from './payload'
-export { formatBytes, formatCount, formatDeltaBytes, formatPercent } from './format'
+// The one size formatter lives in core; re-exported so report users keep one import.
+export { formatBytes, formatDeltaBytes } from '@weighbridge/core/format-bytes'
+export { formatCount, formatPercent } from './format'
 export { REPORT_DATA_ELEMENT_ID } from './client/data-element'

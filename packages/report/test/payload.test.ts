@@ -1,7 +1,7 @@
 import type { Report } from '@weighbridge/core'
 import { describe, expect, it } from 'vitest'
 import { decodePayload, encodePayload, serializeForScriptTag } from '../src/payload'
-import { formatBytes, formatDeltaBytes } from '../src/format'
+import { formatBytes, formatDeltaBytes } from '../src/index'
 import { findWhyIncluded } from '../src/client/why-included'
 
 function smallReport(): Report {

@@ -5,6 +5,7 @@
  * Units: decimal kB / MB / GB are 1,000-based (kB = 1,000 bytes, like the sizes we print); binary
  * KiB / MiB / GiB are 1,024-based. Units are case-insensitive (`KB` = `kB`).
  */
+import { formatBytes } from '../format-bytes'
 
 export type Limit =
   | { unit: 'bytes', value: number, text: string }
@@ -80,24 +81,8 @@ export function parseCountLimit(input: unknown): Limit | string {
   return { unit: 'bytes', value, text: String(value) }
 }
 
-/** `212.4 kB`: bytes as people read them, kB = 1,000 bytes. */
-export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes)
-  if (abs < 1_000)
-    return `${bytes} B`
-  if (abs < 1_000_000)
-    return `${(bytes / 1_000).toFixed(1)} kB`
-  if (abs < 1_000_000_000)
-    return `${(bytes / 1_000_000).toFixed(2)} MB`
-  return `${(bytes / 1_000_000_000).toFixed(2)} GB`
-}
-
-/** `+42.4 kB` / `-3.0 kB` / `±0 B`. */
-export function formatDeltaBytes(bytes: number): string {
-  if (bytes === 0)
-    return '±0 B'
-  return bytes > 0 ? `+${formatBytes(bytes)}` : `-${formatBytes(-bytes)}`
-}
+// The one size formatter (browser-safe, also used by the HTML report); re-exported where it always was.
+export { formatBytes, formatDeltaBytes } from '../format-bytes'
 
 export function formatPercent(percent: number): string {
   if (!Number.isFinite(percent))

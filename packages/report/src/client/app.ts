@@ -3,7 +3,8 @@
  * details panel and the tooltip. State is the URL hash; every change goes through `update()`.
  */
 import type { Report, SizeMetric } from '@weighbridge/core'
-import { formatBytes, formatCount } from '../format'
+import { formatBytes } from '@weighbridge/core/format-bytes'
+import { formatCount } from '../format'
 import { clear, h } from './dom'
 import { indexReport, METRIC_LABELS, type ReportIndex } from './report-index'
 import { formatHash, METRICS, parseHash, type View, type ViewState } from './state'

@@ -3,7 +3,8 @@
  * (lazy), by file and by package.
  */
 import type { Entry, LoadSizes, SizeMetric } from '@weighbridge/core'
-import { formatBytes, formatCount, formatPercent } from '../format'
+import { formatBytes } from '@weighbridge/core/format-bytes'
+import { formatCount, formatPercent } from '../format'
 import { h } from './dom'
 import type { App } from './app'
 import { fileSize, packageLabel, sizeOf, METRIC_LABELS, type ReportIndex } from './report-index'

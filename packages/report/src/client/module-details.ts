@@ -2,7 +2,7 @@
  * The module panel: where the module's bytes went, why it is included (the shortest import chain
  * from an entry) and every importer.
  */
-import { formatBytes } from '../format'
+import { formatBytes } from '@weighbridge/core/format-bytes'
 import { h, type Child } from './dom'
 import type { App } from './app'
 import { moduleLabel, packageLabel, METRIC_LABELS } from './report-index'

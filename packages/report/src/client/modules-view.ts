@@ -2,7 +2,7 @@
  * Every module with its size in the chosen metric, searchable, sortable, filterable by chunk.
  */
 import type { Module } from '@weighbridge/core'
-import { formatBytes } from '../format'
+import { formatBytes } from '@weighbridge/core/format-bytes'
 import { h } from './dom'
 import type { App } from './app'
 import { moduleLabel, moduleSize, packageLabel, METRIC_LABELS } from './report-index'

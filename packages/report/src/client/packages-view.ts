@@ -2,7 +2,7 @@
  * npm packages: version, folder, duplicates (one name at several folders) and bytes per chunk.
  */
 import type { Package, SizeMetric } from '@weighbridge/core'
-import { formatBytes } from '../format'
+import { formatBytes } from '@weighbridge/core/format-bytes'
 import { h } from './dom'
 import type { App } from './app'
 import { sizeOf, METRIC_LABELS, type ReportIndex } from './report-index'

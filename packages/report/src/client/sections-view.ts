@@ -2,7 +2,7 @@
  * Findings, budgets, the baseline diff and the runtime snapshot. Each explains itself when empty.
  */
 import type { BudgetResult, Finding, SizeDelta } from '@weighbridge/core'
-import { formatBytes, formatDeltaBytes } from '../format'
+import { formatBytes, formatDeltaBytes } from '@weighbridge/core/format-bytes'
 import { h, type Child } from './dom'
 import type { App } from './app'
 import { moduleLabel, packageLabel } from './report-index'

@@ -5,7 +5,8 @@
  */
 import { hierarchy, treemap, type HierarchyNode, type HierarchyRectangularNode } from 'd3-hierarchy'
 import type { SizeMetric } from '@weighbridge/core'
-import { formatBytes, formatPercent } from '../format'
+import { formatBytes } from '@weighbridge/core/format-bytes'
+import { formatPercent } from '../format'
 import { h, clear } from './dom'
 import type { App } from './app'
 import { findZoomNode, valueOf, type TreeNode } from './treemap-tree'
