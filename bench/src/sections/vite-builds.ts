@@ -1,0 +1,304 @@
+/**
+ * Vite build overhead: the example app and generated 5k / 20k module apps, each built plain and with
+ * every analyzer variant, in fresh child processes, in rotating order, several runs each; plus the
+ * compression floor of each app's output.
+ */
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { runChild } from '../child-process'
+import { listCompressibleFiles, type CompressionFloor } from '../compression-floor'
+import { formatBytes, formatDurationMs, formatMegabytes, formatRatio, median, renderConsoleTable, renderMarkdownTable } from '../format'
+import { generateApp } from '../generate-app'
+import type { BenchContext, BenchSection, SectionResult } from '../section'
+import type { ViteBuildJob, ViteBuildResult } from '../vite-build-child'
+import { viteVariants, type VariantContext, type ViteVariant } from '../vite-variants'
+
+interface BenchApp {
+  key: string
+  label: string
+  large: boolean
+  /** Creates the app on disk when needed and returns its root. */
+  prepare: (context: BenchContext) => Promise<{ root: string, sourceFiles: number | null, sourceBytes: number | null }>
+}
+
+const apps: BenchApp[] = [
+  {
+    key: 'example',
+    label: 'examples/vite-app',
+    large: false,
+    prepare: async context => ({ root: join(context.repoRoot, 'examples/vite-app'), sourceFiles: null, sourceBytes: null }),
+  },
+  ...[5_000, 20_000].map((moduleCount): BenchApp => ({
+    key: `${moduleCount / 1000}k`,
+    label: `generated ${moduleCount / 1000}k`,
+    large: moduleCount > 10_000,
+    prepare: async (context) => {
+      const app = await generateApp({ name: `app-${moduleCount / 1000}k`, moduleCount, seed: moduleCount }, join(context.tmpDir, 'apps'))
+      return { root: app.root, sourceFiles: app.moduleCount, sourceBytes: app.sourceBytes }
+    },
+  })),
+]
+
+interface VariantSamples {
+  variant: string
+  builds: (ViteBuildResult & { wallMs: number })[]
+  /** Builds that failed (the bench goes on; the table says so). */
+  failures: string[]
+}
+
+interface AppResult {
+  app: BenchApp
+  sourceFiles: number | null
+  sourceBytes: number | null
+  floors: CompressionFloor[]
+  variants: VariantSamples[]
+  skipped: { variant: string, reason: string }[]
+}
+
+const childScript = fileURLToPath(new URL('../vite-build-child.ts', import.meta.url))
+const floorScript = fileURLToPath(new URL('../compression-floor-child.ts', import.meta.url))
+const buildTimeoutMs = 30 * 60_000
+
+/** Run r starts at variant r (mod n) and odd runs go backwards: no variant always follows the same one. */
+function orderVariants<T>(variants: T[], run: number): T[] {
+  const rotated = variants.map((_, index) => variants[(index + run) % variants.length]!)
+  return run % 2 === 1 ? rotated.reverse() : rotated
+}
+
+async function runBuild(context: BenchContext, app: BenchApp, appRoot: string, variant: ViteVariant, label: string): Promise<ViteBuildResult & { wallMs: number }> {
+  const variantContext: VariantContext = {
+    appRoot,
+    outDir: join(context.tmpDir, 'out', app.key, variant.name),
+    reportDir: join(context.tmpDir, 'reports', app.key, variant.name),
+  }
+  await rm(variantContext.reportDir, { recursive: true, force: true })
+  await variant.prepare?.(variantContext)
+  const job: ViteBuildJob = { ...variantContext, variant: variant.name }
+  const { result, wallMs } = await runChild<ViteBuildResult>({
+    script: childScript,
+    argument: job,
+    cwd: appRoot,
+    logFile: join(context.tmpDir, 'logs', app.key, `${variant.name}-${label}.log`),
+    timeoutMs: buildTimeoutMs,
+  })
+  return { ...result, wallMs }
+}
+
+async function measureFloor(context: BenchContext, app: BenchApp, appRoot: string, label: string): Promise<CompressionFloor> {
+  const files = await listCompressibleFiles(join(context.tmpDir, 'out', app.key, 'plain'))
+  const { result } = await runChild<CompressionFloor>({
+    script: floorScript,
+    argument: files,
+    cwd: appRoot,
+    logFile: join(context.tmpDir, 'logs', app.key, `floor-${label}.log`),
+    timeoutMs: buildTimeoutMs,
+  })
+  return result
+}
+
+async function benchApp(context: BenchContext, app: BenchApp, variants: ViteVariant[], skipped: AppResult['skipped']): Promise<AppResult> {
+  context.log(`${app.label}: preparing`)
+  const prepared = await app.prepare(context)
+  const plain = variants.find(variant => variant.name === 'plain') ?? viteVariants[0]!
+  const runs = context.options.quick ? 1 : app.large ? context.options.runsLarge : context.options.runs
+  const samples = new Map<string, VariantSamples>(variants.map(variant => [variant.name, { variant: variant.name, builds: [], failures: [] }]))
+  const floors: CompressionFloor[] = []
+
+  // Unmeasured: warms the file-system cache and leaves a plain output for the compression floor.
+  const warmUp = await runBuild(context, app, prepared.root, plain, 'warm-up')
+  context.log(`${app.label}: warm-up build ${formatDurationMs(warmUp.buildMs)}, ${warmUp.moduleCount} modules in the output`)
+  for (const variant of variants) {
+    if (variant.needsPriming?.({ appRoot: prepared.root, outDir: '', reportDir: '' })) {
+      try {
+        await runBuild(context, app, prepared.root, variant, 'priming')
+        context.log(`${app.label}: primed ${variant.name}`)
+      } catch (error) {
+        context.log(`${app.label}: priming ${variant.name} FAILED: ${(error as Error).message}`)
+      }
+    }
+  }
+
+  for (let run = 0; run < runs; run++) {
+    for (const variant of orderVariants(variants, run)) {
+      let build: ViteBuildResult & { wallMs: number }
+      try {
+        build = await runBuild(context, app, prepared.root, variant, `run${run + 1}`)
+      } catch (error) {
+        const reason = (error as Error).message
+        samples.get(variant.name)!.failures.push(reason)
+        context.log(`${app.label} run ${run + 1}/${runs} ${variant.name} FAILED: ${reason}`)
+        continue
+      }
+      samples.get(variant.name)!.builds.push(build)
+      context.log(`${app.label} run ${run + 1}/${runs} ${variant.name}: ${formatDurationMs(build.buildMs)} (CPU ${formatDurationMs(build.cpuMs)}), ${formatMegabytes(build.maxRssBytes)} RSS`)
+    }
+    // The floor needs a plain output: the last plain build of this run left one.
+    if (!variants.includes(plain)) await runBuild(context, app, prepared.root, plain, `floor-run${run + 1}`)
+    let floor: CompressionFloor
+    try {
+      floor = await measureFloor(context, app, prepared.root, `run${run + 1}`)
+    } catch (error) {
+      context.log(`${app.label} run ${run + 1}/${runs} compression floor FAILED: ${(error as Error).message}`)
+      continue
+    }
+    floors.push(floor)
+    context.log(`${app.label} run ${run + 1}/${runs} compression floor: ${formatDurationMs(floor.totalMs)} (${floor.fileCount} files, ${formatBytes(floor.rawBytes)})`)
+  }
+  return { app, sourceFiles: prepared.sourceFiles, sourceBytes: prepared.sourceBytes, floors, variants: [...samples.values()], skipped }
+}
+
+interface SummaryRow {
+  app: string
+  variant: string
+  runs: number
+  failures: number
+  buildMs: number | null
+  buildRatio: number | null
+  cpuMs: number | null
+  cpuRatio: number | null
+  extraCpuOverFloorCpu: number | null
+  extraOverFloor: number | null
+  maxRssBytes: number | null
+  rssRatio: number | null
+  reportBytes: number | null
+}
+
+function summarise(result: AppResult): SummaryRow[] {
+  const floorMs = median(result.floors.map(floor => floor.totalMs))
+  const floorCpuMs = median(result.floors.map(floor => floor.cpuMs))
+  const plain = result.variants.find(samples => samples.variant === 'plain')
+  const plainMs = plain ? median(plain.builds.map(build => build.buildMs)) : null
+  const plainRss = plain ? median(plain.builds.map(build => build.maxRssBytes)) : null
+  const plainCpuMs = plain ? median(plain.builds.map(build => build.cpuMs)) : null
+  return result.variants.map((samples) => {
+    const buildMs = median(samples.builds.map(build => build.buildMs))
+    const maxRssBytes = median(samples.builds.map(build => build.maxRssBytes))
+    const cpuMs = median(samples.builds.map(build => build.cpuMs))
+    const reportSizes = samples.builds.map(build => build.reportFiles.reduce((sum, file) => sum + file.bytes, 0))
+    return {
+      app: result.app.label,
+      variant: samples.variant,
+      runs: samples.builds.length,
+      failures: samples.failures.length,
+      buildMs,
+      buildRatio: buildMs !== null && plainMs ? buildMs / plainMs : null,
+      cpuMs,
+      cpuRatio: cpuMs !== null && plainCpuMs ? cpuMs / plainCpuMs : null,
+      extraCpuOverFloorCpu: cpuMs !== null && plainCpuMs !== null && floorCpuMs ? (cpuMs - plainCpuMs) / floorCpuMs : null,
+      extraOverFloor: buildMs !== null && plainMs !== null && floorMs ? (buildMs - plainMs) / floorMs : null,
+      maxRssBytes,
+      rssRatio: maxRssBytes !== null && plainRss ? maxRssBytes / plainRss : null,
+      reportBytes: samples.builds.some(build => build.reportFiles.length > 0) ? median(reportSizes) : null,
+    }
+  })
+}
+
+function renderTables(results: AppResult[]): { markdown: string, consoleText: string } {
+  const header = ['App', 'Variant', 'Runs', 'Build (median)', '× plain', 'Extra / floor', 'CPU', '× plain', 'Extra CPU / floor CPU', 'Peak RSS', '× plain', 'Report']
+  const align: ('l' | 'r')[] = ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']
+  const rows = results.flatMap(summarise).map(row => [
+    row.app,
+    row.variant,
+    row.failures > 0 ? `${row.runs} (${row.failures} failed)` : String(row.runs),
+    formatDurationMs(row.buildMs),
+    row.variant === 'plain' ? '1.00×' : formatRatio(row.buildRatio),
+    row.variant === 'plain' ? '–' : row.extraOverFloor === null ? '–' : `${row.extraOverFloor.toFixed(2)}`,
+    formatDurationMs(row.cpuMs),
+    row.variant === 'plain' ? '1.00×' : formatRatio(row.cpuRatio),
+    row.variant === 'plain' || row.extraCpuOverFloorCpu === null ? '–' : row.extraCpuOverFloorCpu.toFixed(2),
+    formatMegabytes(row.maxRssBytes),
+    row.variant === 'plain' ? '1.00×' : formatRatio(row.rssRatio),
+    formatBytes(row.reportBytes),
+  ])
+
+  const appHeader = ['App', 'Source files', 'Source size', 'Modules in output', 'JS+CSS files', 'JS+CSS raw', 'gzip-9', 'brotli-11', 'Floor gzip', 'Floor brotli', 'Floor total', 'Floor CPU']
+  const appAlign: ('l' | 'r')[] = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']
+  const appRows = results.map((result) => {
+    const floor = result.floors[result.floors.length - 1]
+    const plainBuild = result.variants.find(samples => samples.variant === 'plain')?.builds[0]
+    return [
+      result.app.label,
+      result.sourceFiles === null ? '–' : result.sourceFiles.toLocaleString('en-US'),
+      formatBytes(result.sourceBytes),
+      plainBuild ? plainBuild.moduleCount.toLocaleString('en-US') : '–',
+      floor ? String(floor.fileCount) : '–',
+      formatBytes(floor?.rawBytes ?? null),
+      formatBytes(floor?.gzipBytes ?? null),
+      formatBytes(floor?.brotliBytes ?? null),
+      formatDurationMs(median(result.floors.map(item => item.gzipMs))),
+      formatDurationMs(median(result.floors.map(item => item.brotliMs))),
+      formatDurationMs(median(result.floors.map(item => item.totalMs))),
+      formatDurationMs(median(result.floors.map(item => item.cpuMs))),
+    ]
+  })
+  const skippedLines = [
+    ...(results[0]?.skipped ?? []).map(item => `- ${item.variant} skipped: ${item.reason}`),
+    ...results.flatMap(result => result.variants.flatMap(samples => [...new Set(samples.failures)].map(reason => `- ${result.app.label}, ${samples.variant} failed: ${reason}`))),
+  ]
+  const variantLines = viteVariants.map(variant => `- **${variant.name}**: ${variant.description}`)
+
+  const markdown = [
+    '## Vite 8 build overhead',
+    '',
+    'Each build runs in a fresh Node process (`vite build` through the JS API with `configFile: false`, so',
+    'every variant gets the same config plus its plugin). "Build" is the time of `build()` inside that',
+    'process (the median of the runs); "CPU" is the user + system CPU time of the process during `build()`',
+    '(all threads; less sensitive to other load on the machine than wall time); "Peak RSS" is',
+    '`process.resourceUsage().maxRSS` at its end (main thread and worker threads). Variants run in rotating',
+    'order, after one unmeasured plain warm-up build (and one priming build for the warm-cache variant).',
+    '"Extra / floor" = (variant − plain) / compression floor, where the floor is the time to gzip-9 and',
+    'brotli-11 every emitted JS and CSS file once on all cores (worker threads, measured in the same run):',
+    '1.0 means the tool costs as much as the compression it has to do; less than 1 is possible for tools',
+    'that compress less (the fast setting, a warm cache) or overlap with the build. "Extra CPU / floor CPU"',
+    'is the same in CPU time (the floor\'s CPU time covers its worker threads): the figure to trust when',
+    'the machine was busy with other work.',
+    '',
+    renderMarkdownTable(header, rows, align),
+    '',
+    '### Apps and compression floor',
+    '',
+    renderMarkdownTable(appHeader, appRows, appAlign),
+    '',
+    '### Variants',
+    '',
+    ...variantLines,
+    ...(skippedLines.length > 0 ? ['', ...skippedLines] : []),
+  ].join('\n')
+  const consoleText = [renderConsoleTable(header, rows, align), '', renderConsoleTable(appHeader, appRows, appAlign), ...(skippedLines.length > 0 ? ['', ...skippedLines] : [])].join('\n')
+  return { markdown, consoleText }
+}
+
+async function runViteBuilds(context: BenchContext): Promise<SectionResult> {
+  const wantedApps = context.options.apps.length > 0
+    ? context.options.apps
+    : context.options.quick ? ['example', '5k'] : apps.map(app => app.key)
+  const unknownApps = wantedApps.filter(key => !apps.some(app => app.key === key))
+  if (unknownApps.length > 0) throw new Error(`Unknown app ${unknownApps.join(', ')} in --apps; known: ${apps.map(app => app.key).join(', ')}`)
+  const wantedVariants = context.options.variants.length > 0 ? context.options.variants : viteVariants.map(variant => variant.name)
+  const unknownVariants = wantedVariants.filter(name => !viteVariants.some(variant => variant.name === name))
+  if (unknownVariants.length > 0) throw new Error(`Unknown variant ${unknownVariants.join(', ')} in --variants; known: ${viteVariants.map(variant => variant.name).join(', ')}`)
+
+  const variants: ViteVariant[] = []
+  const skipped: AppResult['skipped'] = []
+  for (const variant of viteVariants.filter(candidate => wantedVariants.includes(candidate.name))) {
+    const reason = await variant.checkAvailable()
+    if (reason === null) variants.push(variant)
+    else {
+      skipped.push({ variant: variant.name, reason })
+      context.log(`skipping ${variant.name}: ${reason}`)
+    }
+  }
+
+  const results: AppResult[] = []
+  for (const app of apps.filter(candidate => wantedApps.includes(candidate.key))) {
+    results.push(await benchApp(context, app, variants, skipped))
+  }
+  return { ...renderTables(results), data: results.map(result => ({ ...result, app: result.app.key })) }
+}
+
+export const viteBuildsSection: BenchSection = {
+  name: 'vite-builds',
+  description: 'Vite 8 build time and peak memory: plain vs Weighbridge (cold, warm, fast) vs rollup-plugin-visualizer vs Sonda',
+  run: runViteBuilds,
+}

@@ -1,0 +1,161 @@
+/**
+ * The Vite build variants the bench compares. Each variant says how to configure the build (in the
+ * child process), what to do before a measured build (in the parent: wipe or prime a cache), and
+ * which files are its report (their size on disk goes into the table).
+ *
+ * To add a variant: add an entry to `viteVariants`; everything else picks it up.
+ */
+import { existsSync, readdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { PluginOption } from 'vite'
+
+export interface VariantContext {
+  /** The Vite root of the app being built. */
+  appRoot: string
+  /** The build's `build.outDir` (absolute, one per app and variant). */
+  outDir: string
+  /** A folder for report files of tools that write outside the output folder. */
+  reportDir: string
+}
+
+export interface ViteVariant {
+  name: string
+  /** One line for RESULTS.md: what the variant runs, with which settings. */
+  description: string
+  /** Emit source maps (tools that read them need them; the build time includes writing them). */
+  sourcemap: boolean
+  /** Why the variant cannot run here, or null. Checked in the parent before any build. */
+  checkAvailable: () => Promise<string | null>
+  /** Runs in the parent before each measured build. */
+  prepare?: (context: VariantContext) => Promise<void>
+  /** True when a build of this variant must have run before (e.g. a warm cache): the bench primes once. */
+  needsPriming?: (context: VariantContext) => boolean
+  /** Runs in the child: the plugins to add to the Vite config. */
+  createPlugins: (context: VariantContext) => Promise<PluginOption[]>
+  /** Runs in the child after the build: the report files written (absolute paths). */
+  listReportFiles: (context: VariantContext) => string[]
+}
+
+/** Weighbridge's default compression cache and report folder (options `cache`, `reportFile`), relative to the Vite root. */
+const weighbridgeCacheFolder = 'node_modules/.cache/weighbridge'
+const weighbridgeReportFolder = '.weighbridge'
+/** The fast variant keeps its own cache, so that it never leaves a gzip-only cache for the warm variant. */
+const weighbridgeFastCacheFolder = 'node_modules/.cache/weighbridge-fast'
+
+function listExisting(paths: string[]): string[] {
+  return paths.filter(path => existsSync(path))
+}
+
+function listFilesUnder(folder: string): string[] {
+  if (!existsSync(folder)) return []
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter(entry => entry.isFile())
+    .map(entry => join(entry.parentPath, entry.name))
+}
+
+async function checkWeighbridgeAvailable(): Promise<string | null> {
+  try {
+    const module = await import('weighbridge/vite') as { default?: unknown }
+    return typeof module.default === 'function' ? null : 'weighbridge/vite has no default export yet'
+  } catch (error) {
+    return `weighbridge/vite does not load yet (${(error as Error).message.split('\n')[0]})`
+  }
+}
+
+async function createWeighbridgePlugins(options: Record<string, unknown> | undefined): Promise<PluginOption[]> {
+  const { default: weighbridge } = await import('weighbridge/vite') as { default: (options?: Record<string, unknown>) => PluginOption }
+  return [options === undefined ? weighbridge() : weighbridge(options)]
+}
+
+/** Everything Weighbridge wrote into its report folder (report.json, and the HTML report when on). */
+function listWeighbridgeReports(context: VariantContext): string[] {
+  return listFilesUnder(join(context.appRoot, weighbridgeReportFolder))
+}
+
+async function wipeWeighbridgeReports(context: VariantContext): Promise<void> {
+  await rm(join(context.appRoot, weighbridgeReportFolder), { recursive: true, force: true })
+}
+
+async function wipeWeighbridgeCacheAndReports(context: VariantContext): Promise<void> {
+  await rm(join(context.appRoot, weighbridgeCacheFolder), { recursive: true, force: true })
+  await wipeWeighbridgeReports(context)
+}
+
+export const viteVariants: ViteVariant[] = [
+  {
+    name: 'plain',
+    description: 'Vite alone, default settings (its reporter computes gzip sizes of chunks).',
+    sourcemap: false,
+    checkAvailable: async () => null,
+    createPlugins: async () => [],
+    listReportFiles: () => [],
+  },
+  {
+    name: 'plain+sourcemap',
+    description: 'Vite alone with `build.sourcemap: true`: the baseline of tools that need source maps (Sonda).',
+    sourcemap: true,
+    checkAvailable: async () => null,
+    createPlugins: async () => [],
+    listReportFiles: () => [],
+  },
+  {
+    name: 'weighbridge-cold',
+    description: '`weighbridge()` with default options (gzip 9 + brotli 11), its cache folder wiped before each build.',
+    sourcemap: false,
+    checkAvailable: checkWeighbridgeAvailable,
+    prepare: wipeWeighbridgeCacheAndReports,
+    createPlugins: async () => createWeighbridgePlugins(undefined),
+    listReportFiles: listWeighbridgeReports,
+  },
+  {
+    name: 'weighbridge-warm',
+    description: '`weighbridge()` with default options, cache kept: an unchanged rebuild.',
+    sourcemap: false,
+    checkAvailable: checkWeighbridgeAvailable,
+    prepare: wipeWeighbridgeReports,
+    needsPriming: context => !existsSync(join(context.appRoot, weighbridgeCacheFolder)),
+    createPlugins: async () => createWeighbridgePlugins(undefined),
+    listReportFiles: listWeighbridgeReports,
+  },
+  {
+    name: 'weighbridge-fast',
+    description: '`weighbridge({ brotli: false })`: the fast setting, gzip 9 only (no brotli); its own cache folder, wiped before each build.',
+    sourcemap: false,
+    checkAvailable: checkWeighbridgeAvailable,
+    prepare: async (context) => {
+      await rm(join(context.appRoot, weighbridgeFastCacheFolder), { recursive: true, force: true })
+      await wipeWeighbridgeReports(context)
+    },
+    createPlugins: async () => createWeighbridgePlugins({ brotli: false, cache: weighbridgeFastCacheFolder }),
+    listReportFiles: listWeighbridgeReports,
+  },
+  {
+    name: 'visualizer',
+    description: 'rollup-plugin-visualizer 7.1.3, `{ template: \'treemap\', gzipSize: true, brotliSize: true }`.',
+    sourcemap: false,
+    checkAvailable: async () => null,
+    createPlugins: async (context) => {
+      const { visualizer } = await import('rollup-plugin-visualizer')
+      return [visualizer({ filename: join(context.reportDir, 'stats.html'), template: 'treemap', gzipSize: true, brotliSize: true, open: false }) as PluginOption]
+    },
+    listReportFiles: context => listExisting([join(context.reportDir, 'stats.html')]),
+  },
+  {
+    name: 'sonda',
+    description: 'Sonda 0.11.1 Vite plugin, `{ gzip: true, brotli: true }` (HTML report); needs `build.sourcemap: true`.',
+    sourcemap: true,
+    checkAvailable: async () => null,
+    createPlugins: async (context) => {
+      const { default: sonda } = await import('sonda/vite')
+      return [sonda({ gzip: true, brotli: true, format: 'html', outputDir: context.reportDir, filename: 'sonda', open: false })]
+    },
+    listReportFiles: context => listExisting([join(context.reportDir, 'sonda.html')]),
+  },
+]
+
+export function findViteVariant(name: string): ViteVariant {
+  const variant = viteVariants.find(candidate => candidate.name === name)
+  if (!variant) throw new Error(`Unknown bench variant "${name}"; known: ${viteVariants.map(candidate => candidate.name).join(', ')}`)
+  return variant
+}
