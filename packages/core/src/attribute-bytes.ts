@@ -139,6 +139,14 @@ function matchSourcesToModules(input: ChunkAttributionInput, map: CollectedSourc
   })
 }
 
+function isSortedByColumn(segments: number[][]): boolean {
+  for (let index = 1; index < segments.length; index++) {
+    if (segments[index]![0]! < segments[index - 1]![0]!)
+      return false
+  }
+  return true
+}
+
 function attributeBySourceMap(input: ChunkAttributionInput, toByteOffset: (position: number) => number): ByteSegment[] | null {
   const map = input.map
   if (!map || typeof map.mappings !== 'string' || !Array.isArray(map.sources) || input.modules.length === 0)
@@ -153,7 +161,10 @@ function attributeBySourceMap(input: ChunkAttributionInput, toByteOffset: (posit
   for (let lineIndex = 0; lineIndex < lines.length && lineStart <= text.length; lineIndex++) {
     const newlineIndex = text.indexOf('\n', lineStart)
     const lineEnd = newlineIndex === -1 ? text.length : newlineIndex
-    const mapped = [...lines[lineIndex]!].sort((a, b) => a[0] - b[0])
+    // decode() hands us fresh arrays, already in column order unless the map is unusual.
+    const mapped = lines[lineIndex]!
+    if (!isSortedByColumn(mapped))
+      mapped.sort((a, b) => a[0] - b[0])
     let lastKey = -1
     for (const [segmentIndex, segment] of mapped.entries()) {
       const start = Math.min(lineStart + segment[0], lineEnd)
@@ -171,6 +182,20 @@ function attributeBySourceMap(input: ChunkAttributionInput, toByteOffset: (posit
   return segments
 }
 
+/** The index of the first value ≥ `target` in an ascending list (its length when there is none). */
+function findFirstAtLeast(sorted: number[], target: number): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (sorted[middle]! < target)
+      low = middle + 1
+    else
+      high = middle
+  }
+  return low
+}
+
 /**
  * Unmapped modules with rendered code fill the glue gap between the mapped modules around them
  * (modules are emitted in module order), split by rendered size and capped by it.
@@ -178,12 +203,14 @@ function attributeBySourceMap(input: ChunkAttributionInput, toByteOffset: (posit
 function fillGapsWithUnmappedModules(segments: ByteSegment[], input: ChunkAttributionInput): ByteSegment[] {
   const mapped = new Set(segments.map(segment => segment.key))
   const weights = input.modules.map(module => measureRenderedBytes(module) ?? 0)
-  const waiting = new Set(weights.flatMap((weight, key) => weight > 0 && !mapped.has(key) ? [key] : []))
-  if (waiting.size === 0)
+  /** Unmapped modules with code, in ascending key order (each leaves the list when it is placed). */
+  const waiting = weights.flatMap((weight, key) => weight > 0 && !mapped.has(key) ? [key] : [])
+  if (waiting.length === 0)
     return segments
   const filled: ByteSegment[] = []
   const fillGap = (start: number, end: number, previousKey: number, nextKey: number): void => {
-    const candidates = [...waiting].filter(key => key > previousKey && key < nextKey).sort((a, b) => a - b)
+    const first = findFirstAtLeast(waiting, previousKey + 1)
+    const candidates = waiting.splice(first, findFirstAtLeast(waiting, nextKey) - first)
     let cursor = start
     const total = candidates.reduce((sum, key) => sum + weights[key]!, 0)
     const scale = Math.min(1, (end - start) / Math.max(total, 1))
@@ -191,7 +218,6 @@ function fillGapsWithUnmappedModules(segments: ByteSegment[], input: ChunkAttrib
       const size = Math.floor(weights[key]! * scale)
       pushSegment(filled, cursor, cursor + size, key)
       cursor += size
-      waiting.delete(key)
     }
   }
   let cursor = 0

@@ -31,9 +31,10 @@ export function classifyOutputKind(file: string): OutputKind {
   return (extension && KIND_BY_EXTENSION[extension]) || 'other'
 }
 
-const STYLE_EXTENSION = /\.(?:css|scss|sass|less|styl|stylus|pcss|postcss|sss)$/i
+/** A stylesheet extension at the end of the id's path (before the first `?`); no copy of the id is made. */
+const STYLE_MODULE_ID = /^[^?]*\.(?:css|scss|sass|less|styl|stylus|pcss|postcss|sss)(?:\?|$)/i
 
-/** Whether a module id names a stylesheet (its import edges are of kind `css`). */
+/** Whether a module id names a stylesheet (its import edges are of kind `css`), query ignored. */
 export function isStyleModuleId(id: string): boolean {
-  return STYLE_EXTENSION.test(id.replace(/\?.*$/, ''))
+  return STYLE_MODULE_ID.test(id)
 }

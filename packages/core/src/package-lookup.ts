@@ -2,9 +2,13 @@
  * Finds the npm package a module file belongs to: the nearest `package.json` with a `name`,
  * walking up from the file's directory but never above the `node_modules` folder that holds it.
  * Lookups are cached per directory, so a package with 600 files reads its manifest once.
+ *
+ * Reads are synchronous on purpose: a build has a few dozen to a few hundred manifests of a few kB,
+ * read in a few ms, while the libuv thread pool that async reads need is busy compressing the
+ * outputs (see measure/compress.ts): async, the example app's lookups waited ~0.4 s for it.
  */
 import type { Package } from './model'
-import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { relativizePath } from './normalize-id'
 
@@ -17,9 +21,9 @@ interface PackageManifest {
   exports?: unknown
 }
 
-async function readManifest(manifestPath: string): Promise<PackageManifest | null> {
+function readManifest(manifestPath: string): PackageManifest | null {
   try {
-    const parsed: unknown = JSON.parse(await readFile(manifestPath, 'utf8'))
+    const parsed: unknown = JSON.parse(readFileSync(manifestPath, 'utf8'))
     return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as PackageManifest : null
   }
   catch {
@@ -51,37 +55,39 @@ function isInsideNodeModules(filePath: string): boolean {
 
 export interface PackageLookup {
   /** The package of an absolute module file path; null for app code (outside node_modules). */
-  findPackageOfFile: (filePath: string) => Promise<Package | null>
+  findPackageOfFile: (filePath: string) => Package | null
 }
 
 export function createPackageLookup(root: string): PackageLookup {
-  const packageByDirectory = new Map<string, Promise<Package | null>>()
+  const packageByDirectory = new Map<string, Package | null>()
 
-  function findPackageInDirectory(directory: string): Promise<Package | null> {
-    const cached = packageByDirectory.get(directory)
-    if (cached)
-      return cached
-    const lookup = (async (): Promise<Package | null> => {
-      const manifest = await readManifest(path.join(directory, 'package.json'))
-      if (manifest && typeof manifest.name === 'string' && manifest.name !== '') {
-        return {
-          id: relativizePath(directory, root),
-          name: manifest.name,
-          version: typeof manifest.version === 'string' ? manifest.version : null,
-          sideEffects: readSideEffects(manifest.sideEffects),
-          hasEsmBuild: typeof manifest.module === 'string' || manifest.type === 'module' || hasImportCondition(manifest.exports),
-        }
-      }
-      const parent = path.dirname(directory)
-      if (parent === directory || path.basename(directory) === 'node_modules')
-        return null
-      return findPackageInDirectory(parent)
-    })()
-    packageByDirectory.set(directory, lookup)
-    return lookup
+  /** The package whose manifest sits in `directory`, when it has one with a name. */
+  function readPackage(directory: string): Package | null {
+    const manifest = readManifest(path.join(directory, 'package.json'))
+    if (!manifest || typeof manifest.name !== 'string' || manifest.name === '')
+      return null
+    return {
+      id: relativizePath(directory, root),
+      name: manifest.name,
+      version: typeof manifest.version === 'string' ? manifest.version : null,
+      sideEffects: readSideEffects(manifest.sideEffects),
+      hasEsmBuild: typeof manifest.module === 'string' || manifest.type === 'module' || hasImportCondition(manifest.exports),
+    }
+  }
+
+  function findPackageInDirectory(directory: string): Package | null {
+    let found = packageByDirectory.get(directory)
+    if (found !== undefined)
+      return found
+    found = readPackage(directory)
+    const parent = path.dirname(directory)
+    if (!found && parent !== directory && path.basename(directory) !== 'node_modules')
+      found = findPackageInDirectory(parent)
+    packageByDirectory.set(directory, found)
+    return found
   }
 
   return {
-    findPackageOfFile: async filePath => isInsideNodeModules(filePath) ? findPackageInDirectory(path.dirname(filePath)) : null,
+    findPackageOfFile: filePath => isInsideNodeModules(filePath) ? findPackageInDirectory(path.dirname(filePath)) : null,
   }
 }

@@ -3,6 +3,7 @@
  * offsets (what the emitted file holds). A surrogate pair is 4 bytes, charged to its high half;
  * a lone surrogate is 3 bytes (it is written as U+FFFD).
  */
+import { Buffer } from 'node:buffer'
 
 function costOfCodeUnit(text: string, index: number): number {
   const code = text.charCodeAt(index)
@@ -23,6 +24,9 @@ function costOfCodeUnit(text: string, index: number): number {
 
 /** UTF-8 byte length of `text.slice(from, to)` as part of `text` (pairs split at a boundary count once). */
 export function countUtf8Bytes(text: string, from = 0, to = text.length): number {
+  // The whole string: node's native count gives the same figure (lone surrogates as 3 bytes).
+  if (from === 0 && to === text.length)
+    return Buffer.byteLength(text, 'utf8')
   let bytes = 0
   for (let index = from; index < to; index++)
     bytes += costOfCodeUnit(text, index)

@@ -48,7 +48,7 @@ describe('the measurement cache', () => {
   it('compresses each file once and answers a repeated measure from memory', async () => {
     const measurer = createMeasurer({ gzip: 9, brotli: 11, cacheDir: cacheDir() })
     first = await measurer.measure(requests)
-    expect(measurer.stats).toEqual({ compressedFiles: files.length, cacheHits: 0 })
+    expect(measurer.stats).toEqual({ compressedFiles: files.length, cacheHits: 0, prefetchedFiles: 0 })
     first.forEach((result, index) => {
       expect(result.gzipBytes).toBe(zlib.gzipSync(files[index]!.bytes, { level: 9 }).length)
       expect(result.brotliBytes).toBe(zlib.brotliCompressSync(files[index]!.bytes, {
@@ -56,14 +56,14 @@ describe('the measurement cache', () => {
       }).length)
     })
     const again = await measurer.measure(requests)
-    expect(measurer.stats).toEqual({ compressedFiles: files.length, cacheHits: files.length })
+    expect(measurer.stats).toEqual({ compressedFiles: files.length, cacheHits: files.length, prefetchedFiles: 0 })
     expect(toPlain(again)).toEqual(toPlain(first))
 
     // One changed file recompresses alone; the others stay cached.
     const changed = Buffer.concat([files[3]!.bytes, Buffer.from('\nexport const changed = 1\n')])
     const mixed = requests.map((request, index) => index === 3 ? toRequest(request.file, changed) : request)
     const [, , , changedResult] = await measurer.measure(mixed)
-    expect(measurer.stats).toEqual({ compressedFiles: files.length + 1, cacheHits: 2 * files.length - 1 })
+    expect(measurer.stats).toEqual({ compressedFiles: files.length + 1, cacheHits: 2 * files.length - 1, prefetchedFiles: 0 })
     expect(changedResult!.gzipBytes).toBe(zlib.gzipSync(changed, { level: 9 }).length)
 
     // Identical bytes twice in one batch compress once.
@@ -77,7 +77,7 @@ describe('the measurement cache', () => {
   it('survives a new measurer through the disk cache', async () => {
     const measurer = createMeasurer({ gzip: 9, brotli: 11, cacheDir: cacheDir() })
     const results = await measurer.measure(requests)
-    expect(measurer.stats).toEqual({ compressedFiles: 0, cacheHits: files.length })
+    expect(measurer.stats).toEqual({ compressedFiles: 0, cacheHits: files.length, prefetchedFiles: 0 })
     expect(toPlain(results)).toEqual(toPlain(first))
     await measurer.close()
   })
@@ -85,11 +85,11 @@ describe('the measurement cache', () => {
   it('recompresses when the settings or the segment boundaries change', async () => {
     const measurer = createMeasurer({ gzip: 6, brotli: 11, cacheDir: cacheDir() })
     const [result] = await measurer.measure(requests.slice(0, 1))
-    expect(measurer.stats).toEqual({ compressedFiles: 1, cacheHits: 0 })
+    expect(measurer.stats).toEqual({ compressedFiles: 1, cacheHits: 0, prefetchedFiles: 0 })
     expect(result!.gzipBytes).toBe(zlib.gzipSync(files[0]!.bytes, { level: 6 }).length)
     const regrouped = { ...requests[1]!, segments: [{ start: 0, end: 10, key: 0 }, { start: 10, end: files[1]!.bytes.length, key: 1 }] }
     await measurer.measure([regrouped])
-    expect(measurer.stats).toEqual({ compressedFiles: 2, cacheHits: 0 })
+    expect(measurer.stats).toEqual({ compressedFiles: 2, cacheHits: 0, prefetchedFiles: 0 })
     // New keys on the same boundaries reuse the cached bits.
     const renamed = { ...requests[2]!, segments: requests[2]!.segments!.map(segment => ({ ...segment, key: segment.key + 40 })) }
     const [renamedResult] = await createMeasurer({ gzip: 9, brotli: 11, cacheDir: cacheDir() }).measure([renamed])
@@ -119,7 +119,7 @@ describe('the measurement cache', () => {
     await measurer.close()
     const reread = createMeasurer({ gzip: 9, brotli: 11, cacheDir: cacheDir() })
     await reread.measure(requests)
-    expect(reread.stats).toEqual({ compressedFiles: 0, cacheHits: files.length })
+    expect(reread.stats).toEqual({ compressedFiles: 0, cacheHits: files.length, prefetchedFiles: 0 })
   })
 
   it('keeps the directory under its size bound by evicting the oldest entries', async () => {
@@ -148,6 +148,6 @@ describe('the measurement cache', () => {
     const measurer = createMeasurer({ gzip: 9, brotli: false, cacheDir: false })
     await measurer.measure(requests.slice(0, 3))
     await measurer.measure(requests.slice(0, 3))
-    expect(measurer.stats).toEqual({ compressedFiles: 3, cacheHits: 3 })
+    expect(measurer.stats).toEqual({ compressedFiles: 3, cacheHits: 3, prefetchedFiles: 0 })
   })
 })

@@ -157,7 +157,7 @@ describe('edge cases', () => {
     expect(result).toMatchObject({ rawBytes: 3_000, gzipBytes: null, brotliBytes: null })
     expect(result.byKey!.get(3)).toEqual({ rawBytes: 1_000, gzipBytes: null, brotliBytes: null })
     expect(result.byKey!.get(-1)).toEqual({ rawBytes: 2_000, gzipBytes: null, brotliBytes: null })
-    expect(rawOnly.stats).toEqual({ compressedFiles: 0, cacheHits: 0 })
+    expect(rawOnly.stats).toEqual({ compressedFiles: 0, cacheHits: 0, prefetchedFiles: 0 })
   })
 
   it('leaves byKey out when no segments are given', async () => {

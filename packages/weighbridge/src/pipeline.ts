@@ -15,6 +15,8 @@ import { applyRuntimeToReport } from './runtime/report-runtime'
 import { applyBudgets, publishBudgets } from './budgets-step'
 import { printSummary } from './summary'
 import { generatorVersion } from './version'
+import type { PhaseTimings } from './phase-timings'
+import { createPhaseTimings, isTimingsRequested } from './phase-timings'
 import { writeFileAtomic } from './write-file-atomic'
 import { writeHtmlReport } from './html-report-step'
 import { writeSplitStep } from './split/split-option'
@@ -43,7 +45,7 @@ export function createPluginMeasurer(resolved: ResolvedOptions, root: string): M
   })
 }
 
-export async function measureBuild(collected: CollectedBuild, resolved: ResolvedOptions, measurer: Measurer): Promise<Report> {
+export async function measureBuild(collected: CollectedBuild, resolved: ResolvedOptions, measurer: Measurer, timings?: PhaseTimings): Promise<Report> {
   return buildReport(collected, {
     measurer,
     generatorVersion,
@@ -52,6 +54,7 @@ export async function measureBuild(collected: CollectedBuild, resolved: Resolved
       brotliQuality: resolved.brotli === false ? null : resolved.brotli,
     },
     generatedAt: resolved.timestamps ? new Date().toISOString() : undefined,
+    onPhase: timings?.enabled ? (phase, durationMs) => timings.record(`buildReport.${phase}`, durationMs) : undefined,
   })
 }
 
@@ -71,44 +74,64 @@ export function showSummary(report: Report, reportPath: string | null, root: str
   printSummary(report, shownPath, logger)
 }
 
-export async function finishBuild(collected: CollectedBuild, resolved: ResolvedOptions, logger: Logger, measurer: Measurer): Promise<FinishBuildResult> {
+export interface FinishBuildOptions {
+  /** Time the adapter spent collecting the build in bundler hooks (shown in the timing log). */
+  collectMs?: number
+}
+
+
+export async function finishBuild(collected: CollectedBuild, resolved: ResolvedOptions, logger: Logger, measurer: Measurer, options: FinishBuildOptions = {}): Promise<FinishBuildResult> {
   const errors: string[] = []
   const warnings: string[] = []
   const root = path.resolve(collected.root)
-  const report = await measureBuild(collected, resolved, measurer)
+  // The timing log (stderr) is on with the env `WEIGHBRIDGE_DEBUG=timings`.
+  const timings = createPhaseTimings(isTimingsRequested())
+  if (options.collectMs !== undefined)
+    timings.record('collect', options.collectMs)
+  const statsBefore = { ...measurer.stats }
+  const report = await timings.time('buildReport', () => measureBuild(collected, resolved, measurer, timings))
+  const { compressedFiles, cacheHits, prefetchedFiles } = measurer.stats
+  timings.note(`files: ${compressedFiles - statsBefore.compressedFiles} compressed (${prefetchedFiles - statsBefore.prefetchedFiles} started early), ${cacheHits - statsBefore.cacheHits} cached`)
   // (G) findings: pure analyses of the report; a failing rule must not fail the build.
   try {
-    report.findings = await computeFindings(report, { options: resolved.findings as FindingsOptions | boolean | undefined, root })
+    report.findings = await timings.time('findings', () => computeFindings(report, {
+      options: resolved.findings as FindingsOptions | boolean | undefined,
+      root,
+      onTiming: timings.enabled ? (rule, durationMs) => timings.record(`findings.${rule}`, durationMs) : undefined,
+    }))
   }
   catch (error) {
     warnings.push(`findings could not be computed: ${(error as Error).message}`)
   }
   // (runtime) static leak findings (WB-LK*) seen while transforming, and a saved runtime snapshot.
   try {
-    await applyRuntimeToReport(report, resolved, root)
+    await timings.time('runtime', () => applyRuntimeToReport(report, resolved, root))
   }
   catch (error) {
     errors.push((error as Error).message)
   }
   // (F) baseline diff and budgets: fills report.diff and report.budgets; errors fail the build
   // after report.json is written.
-  const budgets = await applyBudgets(report, root, resolved)
+  const budgets = await timings.time('budgets', () => applyBudgets(report, root, resolved))
   errors.push(...budgets.errors)
   warnings.push(...budgets.warnings)
-  const reportPath = await writeReportFile(report, root, resolved)
+  const reportPath = await timings.time('writeJson', () => writeReportFile(report, root, resolved))
   // (F) saveBaseline, GitHub annotations and step summary.
-  await publishBudgets(report, root, budgets, logger)
+  await timings.time('publishBudgets', () => publishBudgets(report, root, budgets, logger))
   // (D) HTML report: report.html next to report.json (option `html`); a failure is a warning.
   try {
-    await writeHtmlReport(report, root, resolved)
+    await timings.time('html', () => writeHtmlReport(report, root, resolved))
   }
   catch (error) {
     warnings.push(`the HTML report could not be written: ${(error as Error).message}`)
   }
   // (issue 8) split configuration for the bundler in use (option `split`).
-  const split = await writeSplitStep(report, root, resolved.split, logger)
+  const split = await timings.time('split', () => writeSplitStep(report, root, resolved.split, logger))
   errors.push(...split.errors)
   warnings.push(...split.warnings)
-  showSummary(report, reportPath, root, resolved, logger)
+  timings.time('summary', () => showSummary(report, reportPath, root, resolved, logger))
+  const timingLine = timings.format()
+  if (timingLine !== null)
+    process.stderr.write(`${timingLine}\n`)
   return { report, reportPath, errors, warnings }
 }

@@ -14,7 +14,7 @@ export interface PluginSession {
   logger: Logger
   /** The instance's measurer, created on first use with the cache under `root`. */
   useMeasurer: (root: string) => Measurer
-  /** Releases the measurer's workers and flushes its cache; the next build makes a new one. */
+  /** Flushes the measurer's cache to disk and drops it (compression needs no teardown); the next build makes a new one. */
   closeMeasurer: () => Promise<void>
 }
 

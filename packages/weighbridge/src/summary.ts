@@ -43,8 +43,9 @@ export function formatSummary(report: Report, options: SummaryOptions): string {
     for (const entry of report.entries)
       rows.push({ type: 'sizes', label: `  ${entry.name}`, sizes: entry.initialLoad, note: plural(entry.initialLoad.files.length, 'file') })
   }
-  const chunks = [...report.chunks]
-    .map(chunk => ({ chunk, output: report.outputs.find(output => output.file === chunk.file) }))
+  const outputByFile = new Map(report.outputs.map(output => [output.file, output]))
+  const chunks = report.chunks
+    .map(chunk => ({ chunk, output: outputByFile.get(chunk.file) }))
     .filter(item => item.output !== undefined)
     .sort((a, b) => b.output!.rawBytes - a.output!.rawBytes || (a.chunk.file < b.chunk.file ? -1 : 1))
     .slice(0, options.maxChunks ?? 10)

@@ -51,18 +51,48 @@ export function createMeasurer(options: CompressionOptions): Measurer {
   const { gzip: gzipLevel, brotli: brotliQuality } = options
   const cache = createMeasureCache(options.cacheDir, options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES)
   const queue = createCompressionQueue()
-  const stats: MeasureStats = { compressedFiles: 0, cacheHits: 0 }
+  const stats: MeasureStats = { compressedFiles: 0, cacheHits: 0, prefetchedFiles: 0 }
   /** Compressions in progress by cache key, so identical files in one batch compress once. */
   const inFlight = new Map<string, Promise<unknown>>()
+  /** Compressions `prefetch()` started, by cache key; null when the cache had the value. Claimed by `once()`. */
+  const prefetched = new Map<string, Promise<unknown>>()
 
-  /** Runs `compute` unless the same key is in flight; `started` tells whether this call compressed. */
-  function once<T>(key: string, compute: () => Promise<T>): { promise: Promise<T>, started: boolean } {
+  /**
+   * Runs `compute` unless the same key is in flight (or takes over what `prefetch()` started for it);
+   * `started` tells whether this call compressed, `early` whether `prefetch()` had started it.
+   */
+  function once<T>(key: string, compute: () => Promise<T>): { promise: Promise<T>, started: boolean, early: boolean } {
     const running = inFlight.get(key) as Promise<T> | undefined
     if (running)
-      return { promise: running, started: false }
-    const promise = compute().finally(() => inFlight.delete(key))
+      return { promise: running, started: false, early: false }
+    const early = prefetched.get(key) as Promise<T | null> | undefined
+    prefetched.delete(key)
+    const work = early ? early.then(value => value ?? compute(), () => compute()) : compute()
+    const promise = work.finally(() => inFlight.delete(key))
     inFlight.set(key, promise)
-    return { promise, started: true }
+    return { promise, started: true, early: early !== undefined }
+  }
+
+  /** Starts `compute` for `key` unless it is cached, running or prefetched already. */
+  function startEarly(key: string, compute: () => Promise<unknown>): void {
+    if (inFlight.has(key) || prefetched.has(key))
+      return
+    const promise = cache.get(key, isByteCount).then(cached => cached === undefined ? compute() : null)
+    // A prefetch nobody claims must not surface as an unhandled rejection; a claim sees the error.
+    promise.catch(() => {})
+    prefetched.set(key, promise)
+  }
+
+  function prefetch(contents: Uint8Array): void {
+    const bytes = toBuffer(contents)
+    const contentHash = hashBytes(bytes)
+    const attributionLevel = gzipLevel === false ? ATTRIBUTION_GZIP_LEVEL : gzipLevel
+    // With gzip off the stream is needed for attribution only, and whether its bits are cached
+    // depends on the segments, which are not known yet: `measure()` compresses then, if it must.
+    if (gzipLevel !== false)
+      startEarly(`${CACHE_FORMAT}-gzip${attributionLevel}-${contentHash}`, () => queue.gzip(bytes, attributionLevel))
+    if (brotliQuality !== false)
+      startEarly(`${CACHE_FORMAT}-brotli${brotliQuality}-${contentHash}`, () => queue.brotliBytes(bytes, brotliQuality))
   }
 
   async function measureOne(request: MeasureRequest): Promise<MeasureResult> {
@@ -82,10 +112,12 @@ export function createMeasurer(options: CompressionOptions): Measurer {
       needsBits ? cache.get(bitsKey!, isCachedBits(regions!.ends.length)) : null,
     ])
     let compressed = false
+    let prefetchedEarly = false
 
     const gzipAndCount = async (): Promise<void> => {
       const job = once(gzipKey, () => queue.gzip(bytes, attributionLevel))
       compressed ||= job.started
+      prefetchedEarly ||= job.early
       const stream = await job.promise
       if (gzipLevel !== false && gzipBytes === undefined) {
         gzipBytes = stream.length
@@ -98,6 +130,7 @@ export function createMeasurer(options: CompressionOptions): Measurer {
     const brotliAndCount = async (): Promise<void> => {
       const job = once(brotliKey, () => queue.brotliBytes(bytes, brotliQuality as number))
       compressed ||= job.started
+      prefetchedEarly ||= job.early
       brotliBytes = await job.promise
       if (job.started)
         cache.set(brotliKey, brotliBytes)
@@ -106,6 +139,8 @@ export function createMeasurer(options: CompressionOptions): Measurer {
       gzipBytes === undefined || cachedBits === undefined ? gzipAndCount() : null,
       brotliBytes === undefined ? brotliAndCount() : null,
     ])
+    if (compressed && prefetchedEarly)
+      stats.prefetchedFiles++
     if (compressed)
       stats.compressedFiles++
     else if (gzipLevel !== false || brotliQuality !== false)
@@ -135,10 +170,16 @@ export function createMeasurer(options: CompressionOptions): Measurer {
 
   return {
     stats,
+    prefetch,
     async measure(requests) {
-      const results = await Promise.all(requests.map(measureOne))
-      await cache.flush()
-      return results
+      try {
+        const results = await Promise.all(requests.map(measureOne))
+        await cache.flush()
+        return results
+      }
+      finally {
+        prefetched.clear()
+      }
     },
     close: () => cache.flush(),
   }

@@ -50,10 +50,18 @@ export interface MeasureStats {
   compressedFiles: number
   /** Files answered from the memory or disk cache without compressing (files with both algorithms off count in neither). */
   cacheHits: number
+  /** Of `compressedFiles`, those whose compression `prefetch()` had started before `measure()` took it over. */
+  prefetchedFiles: number
 }
 
 export interface Measurer {
   measure: (requests: MeasureRequest[]) => Promise<MeasureResult[]>
+  /**
+   * Starts compressing a file now (from the bundler hook that emits it, so that compression overlaps
+   * the rest of the build) unless its sizes are cached; a later `measure()` of the same bytes takes
+   * over the work in progress. Work no `measure()` claimed is dropped when the next `measure()` ends.
+   */
+  prefetch: (bytes: Uint8Array) => void
   /** Counters since creation (a live object, updated as files are measured). */
   readonly stats: MeasureStats
   /** Wait for pending cache writes and trim the disk cache to its bound (compression needs no teardown). */

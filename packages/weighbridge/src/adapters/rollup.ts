@@ -10,6 +10,8 @@
 import type { BundlerName, CollectedBuild, CollectedChunk, CollectedFile, CollectedHtmlPage, CollectedModule, CollectedSourceMap } from '@weighbridge/core'
 import type { PluginSession } from '../session'
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { isStyleModuleId, prefetchCollectedFile } from '@weighbridge/core'
 import { finishBuild, resolveProjectRoot } from '../pipeline'
 import { readPageReferences } from './html-page'
 
@@ -108,6 +110,8 @@ interface BuildState {
   files: CollectedFile[]
   modules: CollectedModule[] | null
   htmlPages: CollectedHtmlPage[]
+  /** Time spent in `generateBundle` reading the bundle and the module graph (for the timing log). */
+  collectMs: number
 }
 
 const DEFAULT_STATE_KEY = 'default'
@@ -172,23 +176,19 @@ function copySourceMap(map: SourceMapLike | null | undefined): CollectedSourceMa
   return { version: map.version, file: map.file, sources: [...map.sources], sourceRoot: map.sourceRoot, mappings: map.mappings, names: [] }
 }
 
-const STYLE_MODULE = /\.(?:css|scss|sass|less|styl|stylus|pcss|postcss|sss)(?:$|\?)/i
-
 /** Vite: the CSS file of a JS chunk carries the chunk's style modules (when the chunk has one CSS file). */
 function collectViteCssChunks(chunks: OutputChunkLike[], outDir: string): Map<string, CollectedChunk> {
   const cssChunks = new Map<string, CollectedChunk>()
   for (const chunk of chunks) {
     const importedCss = [...chunk.viteMetadata?.importedCss ?? []]
-    const styleModules = Object.keys(chunk.modules).filter(id => STYLE_MODULE.test(id))
+    const styleModules = Object.keys(chunk.modules).filter(isStyleModuleId)
     if (importedCss.length !== 1 || styleModules.length === 0)
       continue
     const cssFile = importedCss[0]!
     const existing = cssChunks.get(cssFile)
     if (existing) {
-      for (const id of styleModules) {
-        if (!existing.modules.some(module => module.id === id))
-          existing.modules.push({ id })
-      }
+      const known = new Set(existing.modules.map(module => module.id))
+      existing.modules.push(...styleModules.filter(id => !known.has(id)).map(id => ({ id })))
       continue
     }
     cssChunks.set(cssFile, {
@@ -233,13 +233,15 @@ export function createRollupFamilyHooks(session: PluginSession, key: RollupFamil
   const projectRoot = (): string => resolveProjectRoot(resolved, viteRoot ?? process.cwd())
 
   function startState(context: PluginContextLike): BuildState {
-    const state: BuildState = { root: projectRoot(), bundlerVersion: readBundlerVersion(context, key), files: [], modules: null, htmlPages: [] }
+    const state: BuildState = { root: projectRoot(), bundlerVersion: readBundlerVersion(context, key), files: [], modules: null, htmlPages: [], collectMs: 0 }
     states.set(stateKey(context), state)
     return state
   }
 
   function collectOutput(context: PluginContextLike, options: OutputOptionsLike, bundle: BundleLike): void {
+    const startMs = performance.now()
     const state = states.get(stateKey(context)) ?? startState(context)
+    const firstNewFile = state.files.length
     state.modules ??= collectModules(context, key)
     const outDir = path.resolve(options.dir ?? (options.file ? path.dirname(options.file) : '.'))
     const dropMaps = options.sourcemap === 'hidden' && (viteForcedSourcemap || forcedSourcemapTargets.has(describeOutputTarget(options)))
@@ -290,6 +292,13 @@ export function createRollupFamilyHooks(session: PluginSession, key: RollupFamil
     }
     for (const file of droppedMaps)
       delete bundle[file]
+    // Compression starts now, on the thread pool, while the bundler writes the files and the report
+    // is assembled; `finishBuild()` takes over the work (largest first: it is the longest job).
+    const measurer = session.useMeasurer(state.root)
+    const newFiles = state.files.slice(firstNewFile).sort((a, b) => b.contents.length - a.contents.length)
+    for (const file of newFiles)
+      prefetchCollectedFile(measurer, file)
+    state.collectMs += performance.now() - startMs
   }
 
   async function finishState(context: PluginContextLike, key: string, state: BuildState): Promise<void> {
@@ -302,7 +311,7 @@ export function createRollupFamilyHooks(session: PluginSession, key: RollupFamil
       modules: state.modules ?? [],
       htmlPages: state.htmlPages,
     }
-    const result = await finishBuild(collected, resolved, logger, session.useMeasurer(state.root))
+    const result = await finishBuild(collected, resolved, logger, session.useMeasurer(state.root), { collectMs: state.collectMs })
     for (const warning of result.warnings)
       context.warn(warning)
     if (result.errors.length > 0)
