@@ -18,7 +18,10 @@ let failed = 0
 if (existsSync(resultsFile)) {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'))
   passed = results.numPassedTests ?? 0
-  failed = (results.numFailedTests ?? 0) + (results.numFailedTestSuites ?? 0)
+  // Failed tests, plus test files that failed without a failing test (they did not load or run).
+  const brokenFiles = (results.testResults ?? []).filter(file => file.status === 'failed'
+    && !(file.assertionResults ?? []).some(test => test.status === 'failed')).length
+  failed = (results.numFailedTests ?? 0) + brokenFiles
 }
 else {
   failed = 1

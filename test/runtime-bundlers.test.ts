@@ -41,9 +41,13 @@ function compileWebpackLike(bundler: 'webpack' | 'rspack', mode: Mode): Promise<
     plugins: [(bundler === 'webpack' ? weighbridgeWebpack : weighbridgeRspack)(PLUGIN_OPTIONS)],
     infrastructureLogging: { level: 'none' as const },
   }
-  const compiler = bundler === 'webpack' ? webpack(config as never) : rspack(config as never)
+  interface RunnableCompiler {
+    run: (callback: (error: Error | null, stats?: { hasErrors: () => boolean, toString: () => string }) => void) => void
+    close: (callback: () => void) => void
+  }
+  const compiler = (bundler === 'webpack' ? webpack(config as never) : rspack(config as never)) as unknown as RunnableCompiler
   return new Promise((resolve, reject) => {
-    compiler.run((error: Error | null, stats: { hasErrors: () => boolean, toString: () => string } | undefined) => {
+    compiler.run((error, stats) => {
       compiler.close(() => {})
       if (error || !stats || stats.hasErrors()) return reject(error ?? new Error(stats?.toString() ?? `${bundler} gave no stats`))
       resolve(fs.readFileSync(path.join(outDir, 'main.js'), 'utf8'))
