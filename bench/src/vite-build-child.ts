@@ -1,11 +1,12 @@
 /**
- * One measured Vite build in a fresh process (spawned by the bench with the same loader flags):
- * the build time is taken around `build()`, the peak RSS from `process.resourceUsage()` at the end
- * (covers the worker threads of the process too). The result goes back over IPC.
+ * One measured Vite build in a fresh process (spawned by the bench, see child-process.ts): first it
+ * checks that Weighbridge and the peers resolve from where the parent asked (dist for `pnpm bench`),
+ * then the build time is taken around `build()`, the peak RSS from `process.resourceUsage()` at the
+ * end (covers the worker threads of the process too). The result goes back over IPC.
  */
 import { statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { readChildArgument } from './child-process'
+import { checkPackageResolution, readChildArgument } from './child-process'
 import { findViteVariant, type VariantContext } from './vite-variants'
 
 export interface ViteBuildJob extends VariantContext {
@@ -21,11 +22,17 @@ export interface ViteBuildResult {
   /** Modules in the emitted chunks (from Vite's output), a sanity figure for the table. */
   moduleCount: number
   reportFiles: { path: string, bytes: number }[]
+  /** The files `weighbridge/vite`, its workspace packages and the peers resolved to (repository-relative). */
+  resolved: Record<string, string>
 }
+
+/** The peers every build resolves (checked before the build, whatever the variant). */
+const peerSpecifiers = ['vite', 'rollup-plugin-visualizer', 'sonda/vite']
 
 interface ChunkLike { type: 'chunk' | 'asset', moduleIds?: string[] }
 
 async function runBuild(job: ViteBuildJob): Promise<ViteBuildResult> {
+  const resolved = checkPackageResolution(peerSpecifiers)
   const variant = findViteVariant(job.variant)
   const { build } = await import('vite')
   const plugins = await variant.createPlugins(job)
@@ -54,6 +61,7 @@ async function runBuild(job: ViteBuildJob): Promise<ViteBuildResult> {
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     moduleCount: moduleIds.size,
     reportFiles: variant.listReportFiles(job).map(path => ({ path, bytes: statSync(path).size })),
+    resolved,
   }
 }
 

@@ -23,6 +23,11 @@ export interface ViteVariant {
   name: string
   /** One line for RESULTS.md: what the variant runs, with which settings. */
   description: string
+  /**
+   * A peer tool, or the baseline only a peer needs (plain+sourcemap): measured `peerRunsByApp` times
+   * (fewer than plain and Weighbridge in the default mode: the peers are the slowest builds).
+   */
+  peer?: boolean
   /** Emit source maps (tools that read them need them; the build time includes writing them). */
   sourcemap: boolean
   /** Why the variant cannot run here, or null. Checked in the parent before any build. */
@@ -94,6 +99,7 @@ export const viteVariants: ViteVariant[] = [
   {
     name: 'plain+sourcemap',
     description: 'Vite alone with `build.sourcemap: true`: the baseline of tools that need source maps (Sonda).',
+    peer: true,
     sourcemap: true,
     checkAvailable: async () => null,
     createPlugins: async () => [],
@@ -133,6 +139,7 @@ export const viteVariants: ViteVariant[] = [
   {
     name: 'visualizer',
     description: 'rollup-plugin-visualizer 7.1.3, `{ template: \'treemap\', gzipSize: true, brotliSize: true }`.',
+    peer: true,
     sourcemap: false,
     checkAvailable: async () => null,
     createPlugins: async (context) => {
@@ -144,6 +151,7 @@ export const viteVariants: ViteVariant[] = [
   {
     name: 'sonda',
     description: 'Sonda 0.11.1 Vite plugin, `{ gzip: true, brotli: true }` (HTML report); needs `build.sourcemap: true`.',
+    peer: true,
     sourcemap: true,
     checkAvailable: async () => null,
     createPlugins: async (context) => {

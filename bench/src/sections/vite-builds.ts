@@ -1,12 +1,12 @@
 /**
  * Vite build overhead: the example app and generated 5k / 20k module apps, each built plain and with
- * every analyzer variant, in fresh child processes, in rotating order, several runs each; plus the
- * compression floor of each app's output.
+ * every analyzer variant, in fresh child processes (Weighbridge from packages/<name>/dist, checked in each
+ * child), in rotating order, several runs each; plus the compression floor of each app's output.
  */
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { runChild } from '../child-process'
+import { runChild, type PackagesFrom } from '../child-process'
 import { listCompressibleFiles, type CompressionFloor } from '../compression-floor'
 import { formatBytes, formatDurationMs, formatMegabytes, formatRatio, median, renderConsoleTable, renderMarkdownTable } from '../format'
 import { generateApp } from '../generate-app'
@@ -17,7 +17,6 @@ import { viteVariants, type VariantContext, type ViteVariant } from '../vite-var
 interface BenchApp {
   key: string
   label: string
-  large: boolean
   /** Creates the app on disk when needed and returns its root. */
   prepare: (context: BenchContext) => Promise<{ root: string, sourceFiles: number | null, sourceBytes: number | null }>
 }
@@ -26,13 +25,11 @@ const apps: BenchApp[] = [
   {
     key: 'example',
     label: 'examples/vite-app',
-    large: false,
     prepare: async context => ({ root: join(context.repoRoot, 'examples/vite-app'), sourceFiles: null, sourceBytes: null }),
   },
   ...[5_000, 20_000].map((moduleCount): BenchApp => ({
     key: `${moduleCount / 1000}k`,
     label: `generated ${moduleCount / 1000}k`,
-    large: moduleCount > 10_000,
     prepare: async (context) => {
       const app = await generateApp({ name: `app-${moduleCount / 1000}k`, moduleCount, seed: moduleCount }, join(context.tmpDir, 'apps'))
       return { root: app.root, sourceFiles: app.moduleCount, sourceBytes: app.sourceBytes }
@@ -54,6 +51,14 @@ interface AppResult {
   floors: CompressionFloor[]
   variants: VariantSamples[]
   skipped: { variant: string, reason: string }[]
+  /** What the build children resolved `weighbridge/vite`, its workspace packages and the peers to. */
+  resolved: Record<string, string> | null
+}
+
+/** Counts the builds of the section, for the progress lines. */
+interface Progress {
+  done: number
+  total: number
 }
 
 const childScript = fileURLToPath(new URL('../vite-build-child.ts', import.meta.url))
@@ -66,7 +71,7 @@ function orderVariants<T>(variants: T[], run: number): T[] {
   return run % 2 === 1 ? rotated.reverse() : rotated
 }
 
-async function runBuild(context: BenchContext, app: BenchApp, appRoot: string, variant: ViteVariant, label: string): Promise<ViteBuildResult & { wallMs: number }> {
+async function runBuild(context: BenchContext, app: BenchApp, appRoot: string, variant: ViteVariant, label: string, progress: Progress): Promise<ViteBuildResult & { wallMs: number }> {
   const variantContext: VariantContext = {
     appRoot,
     outDir: join(context.tmpDir, 'out', app.key, variant.name),
@@ -81,8 +86,30 @@ async function runBuild(context: BenchContext, app: BenchApp, appRoot: string, v
     cwd: appRoot,
     logFile: join(context.tmpDir, 'logs', app.key, `${variant.name}-${label}.log`),
     timeoutMs: buildTimeoutMs,
+    packages: context.options.packages,
+  }).finally(() => {
+    progress.done++
   })
   return { ...result, wallMs }
+}
+
+/** `[12/98]`: this build's place among all builds of the section. */
+function formatProgress(progress: Progress): string {
+  return `[${progress.done}/${progress.total}]`
+}
+
+function countRuns(context: BenchContext, app: BenchApp, variant: ViteVariant): number {
+  const runs = context.options.runsByApp[app.key] ?? 1
+  return variant.peer ? Math.min(runs, context.options.peerRunsByApp[app.key] ?? runs) : runs
+}
+
+/** Builds of one app: warm-up, priming, measured runs, plain rebuilds for the floor when plain is not measured. */
+function countBuilds(context: BenchContext, app: BenchApp, variants: ViteVariant[]): number {
+  const runs = Math.max(0, ...variants.map(variant => countRuns(context, app, variant)))
+  const plainMeasured = variants.some(variant => variant.name === 'plain')
+  return 1 + variants.filter(variant => variant.needsPriming).length
+    + variants.reduce((sum, variant) => sum + countRuns(context, app, variant), 0)
+    + (plainMeasured ? 0 : runs)
 }
 
 async function measureFloor(context: BenchContext, app: BenchApp, appRoot: string, label: string): Promise<CompressionFloor> {
@@ -93,48 +120,52 @@ async function measureFloor(context: BenchContext, app: BenchApp, appRoot: strin
     cwd: appRoot,
     logFile: join(context.tmpDir, 'logs', app.key, `floor-${label}.log`),
     timeoutMs: buildTimeoutMs,
+    packages: context.options.packages,
   })
   return result
 }
 
-async function benchApp(context: BenchContext, app: BenchApp, variants: ViteVariant[], skipped: AppResult['skipped']): Promise<AppResult> {
+async function benchApp(context: BenchContext, app: BenchApp, variants: ViteVariant[], skipped: AppResult['skipped'], progress: Progress): Promise<AppResult> {
   context.log(`${app.label}: preparing`)
   const prepared = await app.prepare(context)
   const plain = variants.find(variant => variant.name === 'plain') ?? viteVariants[0]!
-  const runs = context.options.quick ? 1 : app.large ? context.options.runsLarge : context.options.runs
+  const runs = Math.max(0, ...variants.map(variant => countRuns(context, app, variant)))
   const samples = new Map<string, VariantSamples>(variants.map(variant => [variant.name, { variant: variant.name, builds: [], failures: [] }]))
   const floors: CompressionFloor[] = []
 
   // Unmeasured: warms the file-system cache and leaves a plain output for the compression floor.
-  const warmUp = await runBuild(context, app, prepared.root, plain, 'warm-up')
-  context.log(`${app.label}: warm-up build ${formatDurationMs(warmUp.buildMs)}, ${warmUp.moduleCount} modules in the output`)
+  const warmUp = await runBuild(context, app, prepared.root, plain, 'warm-up', progress)
+  context.log(`${formatProgress(progress)} ${app.label}: warm-up build ${formatDurationMs(warmUp.buildMs)}, ${warmUp.moduleCount} modules in the output; weighbridge/vite from ${warmUp.resolved['weighbridge/vite']}`)
   for (const variant of variants) {
-    if (variant.needsPriming?.({ appRoot: prepared.root, outDir: '', reportDir: '' })) {
+    if (!variant.needsPriming) continue
+    if (variant.needsPriming({ appRoot: prepared.root, outDir: '', reportDir: '' })) {
       try {
-        await runBuild(context, app, prepared.root, variant, 'priming')
-        context.log(`${app.label}: primed ${variant.name}`)
+        await runBuild(context, app, prepared.root, variant, 'priming', progress)
+        context.log(`${formatProgress(progress)} ${app.label}: primed ${variant.name}`)
       } catch (error) {
-        context.log(`${app.label}: priming ${variant.name} FAILED: ${(error as Error).message}`)
+        context.log(`${formatProgress(progress)} ${app.label}: priming ${variant.name} FAILED: ${(error as Error).message}`)
       }
+    } else {
+      progress.done++
     }
   }
 
   for (let run = 0; run < runs; run++) {
-    for (const variant of orderVariants(variants, run)) {
+    for (const variant of orderVariants(variants.filter(candidate => run < countRuns(context, app, candidate)), run)) {
       let build: ViteBuildResult & { wallMs: number }
       try {
-        build = await runBuild(context, app, prepared.root, variant, `run${run + 1}`)
+        build = await runBuild(context, app, prepared.root, variant, `run${run + 1}`, progress)
       } catch (error) {
         const reason = (error as Error).message
         samples.get(variant.name)!.failures.push(reason)
-        context.log(`${app.label} run ${run + 1}/${runs} ${variant.name} FAILED: ${reason}`)
+        context.log(`${formatProgress(progress)} ${app.label} run ${run + 1}/${runs} ${variant.name} FAILED: ${reason}`)
         continue
       }
       samples.get(variant.name)!.builds.push(build)
-      context.log(`${app.label} run ${run + 1}/${runs} ${variant.name}: ${formatDurationMs(build.buildMs)} (CPU ${formatDurationMs(build.cpuMs)}), ${formatMegabytes(build.maxRssBytes)} RSS`)
+      context.log(`${formatProgress(progress)} ${app.label} run ${run + 1}/${runs} ${variant.name}: ${formatDurationMs(build.buildMs)} (CPU ${formatDurationMs(build.cpuMs)}), ${formatMegabytes(build.maxRssBytes)} RSS`)
     }
     // The floor needs a plain output: the last plain build of this run left one.
-    if (!variants.includes(plain)) await runBuild(context, app, prepared.root, plain, `floor-run${run + 1}`)
+    if (!variants.includes(plain)) await runBuild(context, app, prepared.root, plain, `floor-run${run + 1}`, progress)
     let floor: CompressionFloor
     try {
       floor = await measureFloor(context, app, prepared.root, `run${run + 1}`)
@@ -145,7 +176,7 @@ async function benchApp(context: BenchContext, app: BenchApp, variants: ViteVari
     floors.push(floor)
     context.log(`${app.label} run ${run + 1}/${runs} compression floor: ${formatDurationMs(floor.totalMs)} (${floor.fileCount} files, ${formatBytes(floor.rawBytes)})`)
   }
-  return { app, sourceFiles: prepared.sourceFiles, sourceBytes: prepared.sourceBytes, floors, variants: [...samples.values()], skipped }
+  return { app, sourceFiles: prepared.sourceFiles, sourceBytes: prepared.sourceBytes, floors, variants: [...samples.values()], skipped, resolved: warmUp.resolved }
 }
 
 interface SummaryRow {
@@ -194,7 +225,39 @@ function summarise(result: AppResult): SummaryRow[] {
   })
 }
 
-function renderTables(results: AppResult[]): { markdown: string, consoleText: string } {
+/**
+ * Issue 3's targets, per app, from the medians: (a) cold extra time ≤ 1.2× the floor and below both
+ * peers, (b) warm rebuild ≤ 1.15× plain, (c) fast setting ≤ 1.15× plain, peak RSS ≤ 1.3× plain.
+ */
+function renderTargets(results: AppResult[]): { header: string[], rows: string[][], align: ('l' | 'r')[] } {
+  const header = ['App', 'Target', 'Measured (wall)', 'Measured (CPU)', 'Limit', 'Met (wall)']
+  const align: ('l' | 'r')[] = ['l', 'l', 'r', 'r', 'r', 'l']
+  const rows: string[][] = []
+  const verdict = (value: number | null, limit: number): string => (value === null ? '–' : value <= limit ? 'yes' : 'no')
+  for (const result of results) {
+    const byVariant = new Map(summarise(result).map(row => [row.variant, row]))
+    const cold = byVariant.get('weighbridge-cold')
+    const warm = byVariant.get('weighbridge-warm')
+    const fast = byVariant.get('weighbridge-fast')
+    const label = result.app.label
+    if (cold) {
+      rows.push([label, '(a) cold default: extra time / floor', cold.extraOverFloor?.toFixed(2) ?? '–', cold.extraCpuOverFloorCpu?.toFixed(2) ?? '–', '1.20', verdict(cold.extraOverFloor, 1.2)])
+      for (const peer of ['visualizer', 'sonda']) {
+        const other = byVariant.get(peer)
+        if (!other || other.buildMs === null || cold.buildMs === null) continue
+        rows.push([label, `(a) cold default faster than ${peer}`, `${formatDurationMs(cold.buildMs)} vs ${formatDurationMs(other.buildMs)}`, `${formatDurationMs(cold.cpuMs)} vs ${formatDurationMs(other.cpuMs)}`, '<', cold.buildMs < other.buildMs ? 'yes' : 'no'])
+      }
+    }
+    if (warm) rows.push([label, '(b) unchanged rebuild (warm cache) × plain', formatRatio(warm.buildRatio), formatRatio(warm.cpuRatio), '1.15×', verdict(warm.buildRatio, 1.15)])
+    if (fast) rows.push([label, '(c) fast setting (gzip only) × plain', formatRatio(fast.buildRatio), formatRatio(fast.cpuRatio), '1.15×', verdict(fast.buildRatio, 1.15)])
+    for (const row of [cold, warm, fast]) {
+      if (row) rows.push([label, `peak RSS × plain, ${row.variant}`, formatRatio(row.rssRatio), '', '1.30×', verdict(row.rssRatio, 1.3)])
+    }
+  }
+  return { header, rows, align }
+}
+
+function renderTables(results: AppResult[], packages: PackagesFrom): { markdown: string, consoleText: string } {
   const header = ['App', 'Variant', 'Runs', 'Build (median)', '× plain', 'Extra / floor', 'CPU', '× plain', 'Extra CPU / floor CPU', 'Peak RSS', '× plain', 'Report']
   const align: ('l' | 'r')[] = ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']
   const rows = results.flatMap(summarise).map(row => [
@@ -236,7 +299,10 @@ function renderTables(results: AppResult[]): { markdown: string, consoleText: st
     ...(results[0]?.skipped ?? []).map(item => `- ${item.variant} skipped: ${item.reason}`),
     ...results.flatMap(result => result.variants.flatMap(samples => [...new Set(samples.failures)].map(reason => `- ${result.app.label}, ${samples.variant} failed: ${reason}`))),
   ]
-  const variantLines = viteVariants.map(variant => `- **${variant.name}**: ${variant.description}`)
+  const variantLines = viteVariants.map(variant => `- **${variant.name}**${variant.peer ? ' (peer)' : ''}: ${variant.description}`)
+  const targets = renderTargets(results)
+  const resolved = results.find(result => result.resolved !== null)?.resolved ?? {}
+  const resolvedLines = Object.entries(resolved).map(([specifier, file]) => `- \`${specifier}\` → \`${file.replace(/node_modules\/\.pnpm\/[^/]+\/node_modules\//, 'node_modules/')}\``)
 
   const markdown = [
     '## Vite 8 build overhead',
@@ -254,25 +320,48 @@ function renderTables(results: AppResult[]): { markdown: string, consoleText: st
     'is the same in CPU time (the floor\'s CPU time covers its worker threads): the figure to trust when',
     'the machine was busy with other work.',
     '',
+    ...(packages === 'dist'
+      ? [
+          'Each build child is plain `node` running a script compiled from bench/src/vite-build-child.ts (no',
+          'TypeScript loader): before the build it resolves these packages as its imports will and stops when',
+          'Weighbridge does not come from `packages/*/dist` (what users install) or a peer not from node_modules:',
+        ]
+      : [
+          '**Weighbridge ran from its TypeScript sources** (tsx loader, `weighbridge-source` condition), not from',
+          'the built packages users install; its times include transpiling. Packages as resolved:',
+        ]),
+    '',
+    ...resolvedLines,
+    '',
     renderMarkdownTable(header, rows, align),
     '',
     '### Apps and compression floor',
     '',
     renderMarkdownTable(appHeader, appRows, appAlign),
     '',
+    '### Targets (issue 3)',
+    '',
+    'From the medians above; "Met" is judged on wall time. When the load average was above the core count,',
+    'the CPU column is the steadier figure.',
+    '',
+    renderMarkdownTable(targets.header, targets.rows, targets.align),
+    '',
     '### Variants',
+    '',
+    'Variants marked *peer* (the other tools and their source-map baseline) are measured with the peer run count',
+    '(fewer runs than plain and Weighbridge in the default mode: they are the slowest builds).',
     '',
     ...variantLines,
     ...(skippedLines.length > 0 ? ['', ...skippedLines] : []),
   ].join('\n')
-  const consoleText = [renderConsoleTable(header, rows, align), '', renderConsoleTable(appHeader, appRows, appAlign), ...(skippedLines.length > 0 ? ['', ...skippedLines] : [])].join('\n')
+  const consoleText = [renderConsoleTable(header, rows, align), '', renderConsoleTable(appHeader, appRows, appAlign), '', renderConsoleTable(targets.header, targets.rows, targets.align), ...(skippedLines.length > 0 ? ['', ...skippedLines] : [])].join('\n')
   return { markdown, consoleText }
 }
 
 async function runViteBuilds(context: BenchContext): Promise<SectionResult> {
   const wantedApps = context.options.apps.length > 0
     ? context.options.apps
-    : context.options.quick ? ['example', '5k'] : apps.map(app => app.key)
+    : context.options.mode === 'quick' ? ['example', '5k'] : apps.map(app => app.key)
   const unknownApps = wantedApps.filter(key => !apps.some(app => app.key === key))
   if (unknownApps.length > 0) throw new Error(`Unknown app ${unknownApps.join(', ')} in --apps; known: ${apps.map(app => app.key).join(', ')}`)
   const wantedVariants = context.options.variants.length > 0 ? context.options.variants : viteVariants.map(variant => variant.name)
@@ -290,15 +379,19 @@ async function runViteBuilds(context: BenchContext): Promise<SectionResult> {
     }
   }
 
+  const selectedApps = apps.filter(candidate => wantedApps.includes(candidate.key))
+  const progress: Progress = { done: 0, total: selectedApps.reduce((sum, app) => sum + countBuilds(context, app, variants), 0) }
+  context.log(`${progress.total} Vite builds planned: ${selectedApps.map(app => `${app.label} ${variants.map(variant => `${variant.name} ×${countRuns(context, app, variant)}`).join(', ')}`).join('; ')}`)
   const results: AppResult[] = []
-  for (const app of apps.filter(candidate => wantedApps.includes(candidate.key))) {
-    results.push(await benchApp(context, app, variants, skipped))
+  for (const app of selectedApps) {
+    results.push(await benchApp(context, app, variants, skipped, progress))
   }
-  return { ...renderTables(results), data: results.map(result => ({ ...result, app: result.app.key })) }
+  return { ...renderTables(results, context.options.packages), data: results.map(result => ({ ...result, app: result.app.key })) }
 }
 
 export const viteBuildsSection: BenchSection = {
   name: 'vite-builds',
   description: 'Vite 8 build time and peak memory: plain vs Weighbridge (cold, warm, fast) vs rollup-plugin-visualizer vs Sonda',
+  runsByDefault: true,
   run: runViteBuilds,
 }
