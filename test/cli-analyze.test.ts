@@ -80,6 +80,11 @@ describe('analyze on good inputs', () => {
     expect(stdout).toMatch(/Attributed: .* method: sourcemap/)
     const report = JSON.parse(fs.readFileSync(out, 'utf8')) as Report
     expect(report.bundler.name).toBe('webpack')
+    // The HTML report goes next to it, as the plugin writes it, and the summary says where.
+    const html = fs.readFileSync(out.replace(/\.json$/, '.html'), 'utf8')
+    expect(html).toMatch(/^<!doctype html>/i)
+    expect(html).toContain('id="weighbridge-data"')
+    expect(stdout).toContain(`open ${path.relative(fixture, out.replace(/\.json$/, '.html'))}`)
     for (const output of report.outputs)
       expect(output.rawBytes).toBe(fs.statSync(path.resolve(fixture, output.file)).size)
     expect(report.entries.map(e => e.name)).toEqual(['admin', 'main'])

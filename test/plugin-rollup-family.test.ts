@@ -289,6 +289,8 @@ describe('terminal summary', () => {
     expect(totalLine).toContain(sizeOf(shipped.reduce((total, output) => total + output.rawBytes, 0)))
     expect(totalLine).toContain(`${shipped.length} files`)
     expect(lines.at(-1)).toBe('Report: .weighbridge/report.json')
+    expect(formatSummary(report, { reportPath: '.weighbridge/report.json', htmlPath: '.weighbridge/report.html', colors: false }).split('\n').at(-1))
+      .toBe('Report: .weighbridge/report.json · open .weighbridge/report.html')
     // Aligned: every size row ends its brotli column at the same place.
     const sizeRows = lines.filter(line => / (?:kB|B|MB)(?:\s{3}|$)/.test(line))
     const brotliColumnEnds = sizeRows.map((line) => {

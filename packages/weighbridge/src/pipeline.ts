@@ -67,11 +67,11 @@ export async function writeReportFile(report: Report, root: string, resolved: Re
   return reportPath
 }
 
-export function showSummary(report: Report, reportPath: string | null, root: string, resolved: ResolvedOptions, logger: Logger): void {
+export function showSummary(report: Report, reportPath: string | null, root: string, resolved: ResolvedOptions, logger: Logger, htmlPath: string | null = null): void {
   if (!resolved.summary)
     return
-  const shownPath = reportPath === null ? null : (path.relative(root, reportPath).replaceAll('\\', '/') || reportPath)
-  printSummary(report, shownPath, logger)
+  const shown = (file: string | null): string | null => file === null ? null : (path.relative(root, file).replaceAll('\\', '/') || file)
+  printSummary(report, shown(reportPath), logger, shown(htmlPath))
 }
 
 export interface FinishBuildOptions {
@@ -119,8 +119,9 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   // (F) saveBaseline, GitHub annotations and step summary.
   await timings.time('publishBudgets', () => publishBudgets(report, root, budgets, logger))
   // (D) HTML report: report.html next to report.json (option `html`); a failure is a warning.
+  let htmlPath: string | null = null
   try {
-    await timings.time('html', () => writeHtmlReport(report, root, resolved))
+    htmlPath = await timings.time('html', () => writeHtmlReport(report, root, resolved))
   }
   catch (error) {
     warnings.push(`the HTML report could not be written: ${(error as Error).message}`)
@@ -129,7 +130,7 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   const split = await timings.time('split', () => writeSplitStep(report, root, resolved.split, logger))
   errors.push(...split.errors)
   warnings.push(...split.warnings)
-  timings.time('summary', () => showSummary(report, reportPath, root, resolved, logger))
+  timings.time('summary', () => showSummary(report, reportPath, root, resolved, logger, htmlPath))
   const timingLine = timings.format()
   if (timingLine !== null)
     process.stderr.write(`${timingLine}\n`)

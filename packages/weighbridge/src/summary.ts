@@ -10,6 +10,8 @@ import { createColors } from 'picocolors'
 export interface SummaryOptions {
   /** Report path to print (relative to the project root), or null when none was written. */
   reportPath: string | null
+  /** HTML report path to print (relative to the project root), when one was written. */
+  htmlPath?: string | null
   colors: boolean
   /** How many chunks to list. @default 10 */
   maxChunks?: number
@@ -84,12 +86,13 @@ export function formatSummary(report: Report, options: SummaryOptions): string {
   out.push(...formatFindingsLines(report.findings, {
     paintSeverity: (severity, text) => severity === 'error' ? colors.red(text) : severity === 'warn' ? colors.yellow(text) : colors.dim(text),
   }))
-  out.push(options.reportPath ? `Report: ${colors.cyan(options.reportPath)}` : colors.dim('Report: not written (reportFile: false)'))
+  const reportLine = options.reportPath ? `Report: ${colors.cyan(options.reportPath)}` : colors.dim('Report: not written (reportFile: false)')
+  out.push(options.htmlPath ? `${reportLine} · open ${colors.cyan(options.htmlPath)}` : reportLine)
   return out.join('\n')
 }
 
 /** Prints the summary through the logger (info level); colour when stdout is a colour TTY. */
-export function printSummary(report: Report, reportPath: string | null, logger: Logger): void {
+export function printSummary(report: Report, reportPath: string | null, logger: Logger, htmlPath: string | null = null): void {
   const colors = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
-  logger.info(formatSummary(report, { reportPath, colors }))
+  logger.info(formatSummary(report, { reportPath, htmlPath, colors }))
 }

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { cac } from 'cac'
 import { formatBytes, ReportFileError, serializeReport } from '@weighbridge/core'
 import { InputError } from '../importers/input-error'
+import { renderReport } from '@weighbridge/report'
 import { formatSummary } from '../summary'
 import { generatorVersion } from '../version'
 import { writeFileAtomic } from '../write-file-atomic'
@@ -48,6 +49,7 @@ interface AnalyzeFlags {
   kind?: string
   out?: string
   json?: boolean
+  html?: boolean
   root?: string
   dist?: string
   gzip?: string | number | boolean
@@ -71,6 +73,7 @@ async function runWithStreams(argv: string[], io: CliIo): Promise<number> {
     .option('--kind <kind>', `Force the input kind (${INPUT_KINDS.join(' | ')}) instead of detecting it`)
     .option('--out <file>', 'Where to write report.json (default: .weighbridge/report.json; with --json only when given)')
     .option('--json', 'Print the report JSON to stdout instead of the summary')
+    .option('--no-html', 'Do not write the HTML report next to report.json (default: report.json → report.html)')
     .option('--root <dir>', 'Project root: module paths are made relative to it (default: the current folder)')
     .option('--dist <dir>', 'For stats.json: the folder with the emitted files (default: outputPath in the stats, else the stats file\'s folder)')
     .option('--gzip <level>', 'gzip level 0-9, or false to skip gzip (default: 9)')
@@ -150,12 +153,17 @@ async function runAnalyze(input: string, flags: AnalyzeFlags, io: CliIo): Promis
     const outFile = flags.out !== undefined ? path.resolve(io.cwd, String(flags.out)) : flags.json ? null : path.resolve(io.cwd, '.weighbridge/report.json')
     if (outFile)
       await writeFileAtomic(outFile, json)
+    // The HTML report next to report.json (same name, .html), as the plugin writes it.
+    const htmlFile = outFile && flags.html !== false ? outFile.replace(/\.json$/i, '') + '.html' : null
+    if (htmlFile)
+      await writeFileAtomic(htmlFile, renderReport(report))
     if (flags.json) {
       io.stdout.write(json.endsWith('\n') ? json : `${json}\n`)
     }
     else {
       const colors = io.colors ?? (Boolean(io.stdout.isTTY) && !process.env.NO_COLOR)
-      io.stdout.write(`${formatSummary(report, { reportPath: outFile ? path.relative(io.cwd, outFile) || outFile : null, colors })}\n`)
+      const shown = (file: string | null): string | null => file ? path.relative(io.cwd, file) || file : null
+      io.stdout.write(`${formatSummary(report, { reportPath: shown(outFile), htmlPath: shown(htmlFile), colors })}\n`)
       io.stdout.write(`${describeAttribution(report, kind)}\n`)
     }
     return report.budgets.some(budget => budget.level === 'error') ? EXIT_BUDGET : EXIT_OK
