@@ -196,6 +196,8 @@ describe('a report full of hostile strings', () => {
     const { page } = watched
     await page.keyboard.press('Escape')
     await page.fill('[data-testid=search]', '')
+    // The search box is debounced: wait until the cleared search is in the URL before switching views.
+    await page.waitForFunction(() => !new URLSearchParams(location.hash.slice(1)).get('q'))
     await page.click('[data-view=findings]')
     expect(await page.textContent('.view-findings h3')).toBe('<img src=x onerror=alert(7)> is too big')
     expect(await page.textContent('.view-findings pre code')).toBe('</code></pre><img src=x onerror=alert(9)>\nconst a = "<script>"')
@@ -205,6 +207,8 @@ describe('a report full of hostile strings', () => {
     expect(await page.textContent('.view-budgets .badge')).toBe('error')
     await screenshot(page, 'report-hostile-budgets')
     await page.click('[data-view=diff]')
+    // Views render on 'hashchange', after the click returns; $$eval does not wait for its selector.
+    await page.waitForSelector('[data-testid=diff-modules] tbody td')
     const diffIds = await page.$$eval('[data-testid=diff-modules] tbody td:first-child', cells => cells.map(cell => cell.textContent))
     expect(diffIds.sort()).toEqual([UNICODE, SCRIPT].sort())
     await screenshot(page, 'report-hostile-diff')
