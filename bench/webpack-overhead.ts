@@ -32,7 +32,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import zlib from 'node:zlib'
-import { runChild } from './src/child-process'
+import { packagesEnvName, readPackagesFrom, runChild } from './src/child-process'
+import type { PackagesFrom } from './src/child-process'
 import { formatBytes, formatDurationMs, formatMegabytes, formatRatio, median, renderConsoleTable, renderMarkdownTable } from './src/format'
 import { readMachineInfo } from './src/machine'
 import type { BenchSection } from './src/section'
@@ -374,7 +375,8 @@ export async function runWebpackOverhead(options: RunOptions): Promise<WebpackOv
   const summaries = summarizeAll(options.variants, Object.fromEntries(samples))
   const run: RunFacts = {
     runs: options.runs,
-    command: `cd bench && npx tsx --conditions=weighbridge-source webpack-overhead.ts${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    packages: readPackagesFrom(),
+    command: `cd bench && ${readPackagesFrom() === 'dist' ? `${packagesEnvName}=dist ` : ''}npx tsx --conditions=weighbridge-source webpack-overhead.ts${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     endLoadAverage: loadavg()[0] ?? 0,
     machine: readMachineInfo(repoRoot),
   }
@@ -384,6 +386,8 @@ export async function runWebpackOverhead(options: RunOptions): Promise<WebpackOv
 /** What the rendered results say about the run itself (kept in results.json, so `--render` can redo the markdown). */
 interface RunFacts {
   runs: number
+  /** Where the build children loaded the packages from (`WEIGHBRIDGE_BENCH_PACKAGES`). */
+  packages: PackagesFrom
   command: string
   endLoadAverage: number
   machine: ReturnType<typeof readMachineInfo>
@@ -487,7 +491,7 @@ function renderResults(summaries: VariantSummary[], check: CheckSummary | null, 
     `- Load average (1 min) at the end: ${run.endLoadAverage.toFixed(1)} on ${machine.cores} cores (above the core count, other work was running: wall times are inflated, CPU times less so).`,
     '- App: examples/vite-app (React 19 .tsx, CSS, an image, lodash, moment with locales, chart.js, two date-fns) built by webpack 5 in production mode: esbuild-loader, css-loader + mini-css-extract-plugin, `asset/resource`, html-webpack-plugin (bench/src/webpack-example-config.ts).'
     + (check ? ` Output: ${check.outputFileCount} files, ${formatBytes(check.outputBytes)}; the report has ${check.reportModules} modules and ${check.reportFindings} findings.` : ''),
-    `- Each build in a fresh Node process, order rotated per round; ${run.runs} runs per variant. Build = \`webpack(config)\` to the end of \`compiler.close()\` (the plugin measures in \`processAssets\`, so its work is inside; Node start, tsx and the imports are not). \`vs plain\` and \`added\` compare each build with the plain build of the same round (they ran back to back under the same load) and take the median over the rounds; \`best\` compares the fastest builds. CPU = user + system time of the build process, all threads. Peak RSS = \`process.resourceUsage().maxRSS\` of the build process.`,
+    `- Each build in a fresh Node process, order rotated per round; ${run.runs} runs per variant. Build = \`webpack(config)\` to the end of \`compiler.close()\` (the plugin measures in \`processAssets\`, so its work is inside; Node start and the imports are not). Packages: ${run.packages === 'dist' ? 'the built \`packages/*/dist\`, children run by plain \`node\` (as users run them)' : 'their TypeScript sources through tsx (\`WEIGHBRIDGE_BENCH_PACKAGES=dist\` runs the built ones)'}. \`vs plain\` and \`added\` compare each build with the plain build of the same round (they ran back to back under the same load) and take the median over the rounds; \`best\` compares the fastest builds. CPU = user + system time of the build process, all threads. Peak RSS = \`process.resourceUsage().maxRSS\` of the build process.`,
     check ? `- Checks before measuring: the plugin leaves the emitted files byte for byte as they were: ${check.outputDifference === null ? 'yes' : `no, ${check.outputDifference.sameFiles} of ${check.outputDifference.files} files are identical, ${check.outputDifference.bytesDelta >= 0 ? '+' : ''}${check.outputDifference.bytesDelta} B in total (webpack's deterministic module ids hash each module's identifier, which lists its loaders: unplugin's transform loader, added for the static leak scan, changes the ids of the app's modules, hence chunk ids and file names)`}; the app runs in Chromium (all four routes, the image, the CSS, no page error): ${check.appRuns === null ? 'not checked (no Chromium)' : check.appRuns ? 'yes' : 'no'}; report.json's raw sizes equal the files, its gzip sizes equal zlib level 9 of each file, the largest file's brotli equals zlib quality 11: ${check.reportMatches ? 'yes' : 'no'}.` : '- Checks skipped (`--no-check`).',
     '',
     ...summaries.map(summary => `- \`${summary.variant}\`: ${summary.description}`),

@@ -13,7 +13,7 @@ import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { Stats, WebpackPluginInstance } from 'webpack'
-import { readChildArgument } from './child-process'
+import { checkPackageResolution, readChildArgument } from './child-process'
 import { createWebpackExampleConfig } from './webpack-example-config'
 
 export interface WebpackOverheadVariantSettings {
@@ -45,6 +45,8 @@ export interface WebpackBuildResult {
   reportFiles: { path: string, bytes: number }[]
   /** Weighbridge's phase timings of the build (phase → ms), empty for plain webpack. */
   phaseMs: Record<string, number>
+  /** Where weighbridge and webpack were loaded from (repository-relative files). */
+  resolved: Record<string, string>
 }
 
 function listFilesUnder(folder: string): string[] {
@@ -84,6 +86,8 @@ function captureTimingLines(): string[] {
 }
 
 export async function runWebpackBuild(job: WebpackBuildJob): Promise<WebpackBuildResult> {
+  // Before anything is imported: weighbridge from packages/*/dist or src, as the parent asked.
+  const resolved = checkPackageResolution(['webpack'])
   const timingLines = captureTimingLines()
   const importStartMs = performance.now()
   const { default: webpack } = await import('webpack')
@@ -134,6 +138,7 @@ export async function runWebpackBuild(job: WebpackBuildJob): Promise<WebpackBuil
     warningCount: (info.warnings ?? []).length,
     reportFiles: listFilesUnder(job.reportDir).map(file => ({ path: file, bytes: statSync(file).size })),
     phaseMs: timingLines.length > 0 ? parseTimingLine(timingLines.at(-1)!) : {},
+    resolved,
   }
 }
 

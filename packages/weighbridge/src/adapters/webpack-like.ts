@@ -11,7 +11,9 @@
  * non-zero and, with `optimization.emitOnErrors: false`, emits nothing).
  */
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
 import type { CollectedBuild } from '@weighbridge/core'
+import { isCompressedOutput } from '@weighbridge/core'
 import { collectWebpackStats, STATS_OPTIONS } from '../importers/webpack-stats'
 import type { WebpackStats } from '../importers/webpack-stats'
 import { finishBuild, resolveProjectRoot } from '../pipeline'
@@ -26,7 +28,8 @@ export interface FinishOutcome {
   warnings?: string[]
 }
 
-export type FinishCollected = (collected: CollectedBuild) => Promise<FinishOutcome | void>
+/** `collectMs`: time the adapter spent reading the build in bundler hooks (for the timing log). */
+export type FinishCollected = (collected: CollectedBuild, collectMs?: number) => Promise<FinishOutcome | void>
 
 /** The structural subset of webpack's and Rspack's compiler we use. */
 export interface WebpackLikeCompiler {
@@ -47,8 +50,14 @@ export interface WebpackLikeCompilation {
     processAssets: { tapPromise: (options: { name: string, stage: number }, fn: (assets: unknown) => Promise<void>) => void }
   }
   getStats: () => { toJson: (options: object) => unknown }
-  getAsset: (name: string) => { source: { buffer?: () => Buffer, source: () => string | Buffer } } | undefined
+  getAsset: (name: string) => { source: WebpackLikeSource } | undefined
+  getAssets?: () => readonly { name: string, source: WebpackLikeSource }[]
   outputOptions?: { path?: string }
+}
+
+interface WebpackLikeSource {
+  buffer?: () => Buffer
+  source: () => string | Buffer
 }
 
 /**
@@ -60,21 +69,31 @@ export function createWebpackLikeHook(session: PluginSession, bundler: 'webpack'
   return (rawCompiler) => {
     const compiler = rawCompiler as WebpackLikeCompiler
     const root = resolveProjectRoot(session.resolved, compiler.options.context ?? compiler.context)
-    tapWebpackLikeCompiler(compiler, bundler, async (collected) => {
-      const result = await finishBuild({ ...collected, root }, session.resolved, session.logger, session.useMeasurer(root))
+    tapWebpackLikeCompiler(compiler, bundler, async (collected, collectMs) => {
+      const result = await finishBuild({ ...collected, root }, session.resolved, session.logger, session.useMeasurer(root), { collectMs })
       return { errors: result.errors, warnings: result.warnings }
-    })
+    }, bytes => session.useMeasurer(root).prefetch(bytes))
     compiler.hooks.done.tapPromise(PLUGIN_NAME, () => session.closeMeasurer())
   }
 }
 
-export function tapWebpackLikeCompiler(compiler: WebpackLikeCompiler, bundler: 'webpack' | 'rspack', finish: FinishCollected): void {
+/**
+ * `prefetch`: hands an emitted file to the measurer before the compilation is read, so that its
+ * compression (brotli 11 of the largest chunk is the longest job of the whole report) runs on the
+ * thread pool while the main thread turns the compilation into stats and locates the modules.
+ */
+export function tapWebpackLikeCompiler(compiler: WebpackLikeCompiler, bundler: 'webpack' | 'rspack', finish: FinishCollected, prefetch?: (bytes: Uint8Array) => void): void {
   const api = compiler.webpack
   const stage = api?.Compilation.PROCESS_ASSETS_STAGE_REPORT ?? 5000
   const toError = (message: string): Error => (api ? new api.WebpackError(message) : new Error(message))
   compiler.hooks.thisCompilation.tap(PLUGIN_NAME, (compilation) => {
     compilation.hooks.processAssets.tapPromise({ name: PLUGIN_NAME, stage }, async () => {
       let collected: CollectedBuild
+      const collectStartMs = performance.now()
+      if (prefetch) {
+        prefetchAssets(compilation, prefetch)
+        await yieldToEventLoop()
+      }
       try {
         collected = collectCompilation(compiler, compilation, bundler)
       }
@@ -82,7 +101,7 @@ export function tapWebpackLikeCompiler(compiler: WebpackLikeCompiler, bundler: '
         compilation.warnings.push(toError(`weighbridge: could not read the ${bundler} compilation: ${(error as Error).message}`))
         return
       }
-      const outcome = await finish(collected)
+      const outcome = await finish(collected, performance.now() - collectStartMs)
       for (const message of outcome?.errors ?? [])
         compilation.errors.push(toError(message))
       for (const message of outcome?.warnings ?? [])
@@ -103,14 +122,40 @@ export function collectCompilation(compiler: WebpackLikeCompiler, compilation: W
     outputPath,
     readFile: (name) => {
       const asset = compilation.getAsset(name)
-      if (!asset)
-        return null
-      const buffer = asset.source.buffer ? asset.source.buffer() : asset.source.source()
-      return typeof buffer === 'string' ? Buffer.from(buffer, 'utf8') : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+      return asset ? readSourceBytes(asset.source) : null
     },
   })
   // Without source maps (production defaults), module bytes come from the parsed chunk files.
   attachWebpackModuleRanges(collected, stats, { root, outputPath })
   // The stats of a running compilation may lack `rspackVersion`; the adapter knows its bundler.
   return { ...collected, bundler }
+}
+
+function readSourceBytes(source: WebpackLikeSource): Uint8Array {
+  const buffer = source.buffer ? source.buffer() : source.source()
+  return typeof buffer === 'string' ? Buffer.from(buffer, 'utf8') : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+}
+
+/** Every emitted file the report will compress, largest first (the longest job starts first). */
+function prefetchAssets(compilation: WebpackLikeCompilation, prefetch: (bytes: Uint8Array) => void): void {
+  try {
+    const files = (compilation.getAssets?.() ?? [])
+      .filter(asset => isCompressedOutput({ fileName: asset.name, chunk: undefined }))
+      .map(asset => readSourceBytes(asset.source))
+      .sort((a, b) => b.length - a.length)
+    for (const bytes of files)
+      prefetch(bytes)
+  }
+  catch {
+    // An optimisation only: `finishBuild()` measures every file anyway.
+  }
+}
+
+/**
+ * Lets the measurer's cache lookups (file reads on the thread pool) come back, so that its
+ * compression jobs are running before the main thread gets busy reading the compilation.
+ */
+async function yieldToEventLoop(): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, 1))
+  await new Promise(resolve => setImmediate(resolve))
 }
