@@ -1,22 +1,15 @@
 // Bundles the report UI (src/client/main.ts) into dist/client.js, which dist/index.mjs inlines into
-// every report. Options mirror CLIENT_BUILD_OPTIONS in src/client-bundle.ts.
+// every report, with the same esbuild options the source path uses (src/client-build-options.mjs).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { CLIENT_BUILD_OPTIONS } from '../src/client-build-options.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const result = await build({
+  ...CLIENT_BUILD_OPTIONS,
   entryPoints: [join(root, 'src/client/main.ts')],
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  conditions: ['weighbridge-source'],
-  target: ['chrome100', 'firefox100', 'safari15'],
-  minify: true,
-  legalComments: 'none',
-  charset: 'utf8',
-  write: false,
   logLevel: 'warning',
 })
 const outFile = join(root, 'dist/client.js')

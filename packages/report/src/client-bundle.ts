@@ -10,21 +10,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { dirname, join, resolve } from 'node:path'
+import { CLIENT_BUILD_OPTIONS } from './client-build-options.mjs'
 
-/** esbuild options shared with scripts/build-client.mjs (keep the two in step). */
-export const CLIENT_BUILD_OPTIONS = {
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  // In the monorepo, workspace imports (`@weighbridge/core/format-bytes`) bundle from their TS source.
-  conditions: ['weighbridge-source'],
-  target: ['chrome100', 'firefox100', 'safari15'],
-  minify: true,
-  legalComments: 'none',
-  charset: 'utf8',
-  write: false,
-  logLevel: 'silent',
-} as const
+/** esbuild options, shared with scripts/build-client.mjs. */
+export { CLIENT_BUILD_OPTIONS }
 
 let cachedScript: string | undefined
 
