@@ -81,7 +81,7 @@ export async function collectDistFolder(source: DistFolderSource): Promise<Colle
         mapFiles.add(found.mapFile)
         mapSizes.set(found.mapFile, found.bytes.length)
       }
-      const { map, sources, scan } = readSourceMapOf(found.text, found.label, code, contents.length, file, root, found.mapFile ?? file)
+      const { sources, scan } = readSourceMapOf(found.bytes, found.label, code, contents.length, file, root, found.mapFile ?? file)
       // The modules are the sources the mappings use, in source order (two sources may resolve to one id).
       const moduleOfSource = new Int32Array(sources.length).fill(-1)
       const indexById = new Map<string, number>()
@@ -98,7 +98,7 @@ export async function collectDistFolder(source: DistFolderSource): Promise<Colle
         }
         moduleOfSource[index] = moduleIndex
       })
-      chunk.map = map
+      // The ranges are the attribution: the map itself (its mappings string) is not kept.
       chunk.ranges = { method: 'sourcemap', segments: toModuleRanges(scan, moduleOfSource) }
       mappedFiles += 1
     }
@@ -148,7 +148,7 @@ export async function collectDistFolder(source: DistFolderSource): Promise<Colle
 }
 
 /** The map of a file: its `sourceMappingURL` (file or data: URL), else `<file>.map` beside it. */
-function loadMapOf(file: string, code: string): { text: string, bytes: Buffer, label: string, mapFile: string | null } | null {
+function loadMapOf(file: string, code: string): { bytes: Buffer, label: string, mapFile: string | null } | null {
   const url = findSourceMappingUrl(code)
   if (url?.startsWith('data:')) {
     const comma = url.indexOf(',')
@@ -160,7 +160,7 @@ function loadMapOf(file: string, code: string): { text: string, bytes: Buffer, l
     catch {
       throw new InputError(file, `${file}: its inline source map (data: URL) cannot be decoded. Re-build the file with its source map.`)
     }
-    return { text, bytes: Buffer.alloc(0), label: `${file} (inline source map)`, mapFile: null }
+    return { bytes: Buffer.from(text, 'utf8'), label: `${file} (inline source map)`, mapFile: null }
   }
   if (url) {
     let mapFile: string
@@ -173,11 +173,11 @@ function loadMapOf(file: string, code: string): { text: string, bytes: Buffer, l
     const bytes = readFileOrNull(mapFile)
     if (!bytes)
       throw new InputError(file, `${file}: its sourceMappingURL points at ${url}, but ${mapFile} does not exist. Copy the .map files along with the build, or rebuild.`)
-    return { text: bytes.toString('utf8'), bytes, label: mapFile, mapFile }
+    return { bytes, label: mapFile, mapFile }
   }
   const sibling = `${file}.map`
   const bytes = readFileOrNull(sibling)
-  return bytes ? { text: bytes.toString('utf8'), bytes, label: sibling, mapFile: sibling } : null
+  return bytes ? { bytes, label: sibling, mapFile: sibling } : null
 }
 
 function readFileOrNull(file: string): Buffer | null {

@@ -5,6 +5,9 @@
 import path from 'node:path'
 import type { CollectedSourceMap } from '@weighbridge/core'
 import { InputError } from './input-error'
+import { readSourceMapFields } from './source-map-bytes'
+
+const textDecoder = new TextDecoder()
 
 const WEBPACK_SOURCE = /^webpack:\/\/[^/]*\//
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i
@@ -104,8 +107,8 @@ const SEMICOLON = 59
  * naming `mapFile` otherwise: such a map belongs to another build of the file and would attribute
  * bytes to the wrong modules.
  */
-export function scanSourceMap(map: CollectedSourceMap & { sourcesContent?: unknown }, code: string, byteLength: number, mapFile: string, codeFile: string): SourceMapScan {
-  const decoded = decodeMappings(map, mapFile)
+export function scanSourceMap(map: CollectedSourceMap & { sourcesContent?: unknown }, code: string, byteLength: number, mapFile: string, codeFile: string, sourceLineCounts?: Int32Array): SourceMapScan {
+  const decoded = decodeMappings(map, mapFile, sourceLineCounts ?? countSourceLines(map.sourcesContent, map.sources.length))
   const { columns, keys, lineEnds, lineCount } = decoded
   const usedSources = new Uint8Array(map.sources.length)
   const segments: SourceSegment[] = []
@@ -172,11 +175,10 @@ interface DecodedMappings {
 }
 
 /** Decodes the VLQ `mappings` into flat typed arrays, checking each source reference on the way. */
-function decodeMappings(map: CollectedSourceMap & { sourcesContent?: unknown }, mapFile: string): DecodedMappings {
+function decodeMappings(map: CollectedSourceMap, mapFile: string, sourceLineCounts: Int32Array): DecodedMappings {
   const mappings = map.mappings
   const length = mappings.length
   const sourceCount = map.sources.length
-  const sourceLineCounts = countSourceLines(map.sourcesContent, sourceCount)
   let capacity = Math.max(16, length >> 2)
   let columns = new Int32Array(capacity)
   let keys = new Int32Array(capacity)
@@ -294,10 +296,17 @@ class ByteOffsets {
   }
 }
 
-/** Parses, checks and scans the map of one generated file: what the importers do with every map. */
-export function readSourceMapOf(mapText: string, mapFile: string, code: string, byteLength: number, codeFile: string, root: string, resolveAgainst: string = mapFile): { map: CollectedSourceMap, sources: (string | null)[], scan: SourceMapScan } {
-  const parsed = parseSourceMap(mapText, mapFile)
-  const scan = scanSourceMap(parsed, code, byteLength, mapFile, codeFile)
+/**
+ * Parses, checks and scans the map of one generated file: what the importers do with every map.
+ * Given bytes, only the fields used are read (`readSourceMapFields`: no `sourcesContent` strings);
+ * anything that reader is unsure of goes through `JSON.parse` and its precise errors.
+ */
+export function readSourceMapOf(mapInput: string | Uint8Array, mapFile: string, code: string, byteLength: number, codeFile: string, root: string, resolveAgainst: string = mapFile): { map: CollectedSourceMap, sources: (string | null)[], scan: SourceMapScan } {
+  const fields = typeof mapInput === 'string' ? null : readSourceMapFields(mapInput)
+  const parsed = fields
+    ? { version: 3, sources: fields.sources, sourceRoot: fields.sourceRoot, mappings: fields.mappings }
+    : parseSourceMap(typeof mapInput === 'string' ? mapInput : textDecoder.decode(mapInput), mapFile)
+  const scan = scanSourceMap(parsed, code, byteLength, mapFile, codeFile, fields?.sourceLineCounts)
   const sources = resolveMapSources(parsed, resolveAgainst, root)
   // Keep what the core may read; `sourcesContent` and `names` are dropped with the parsed map.
   return { map: { version: 3, sources, mappings: parsed.mappings }, sources, scan }

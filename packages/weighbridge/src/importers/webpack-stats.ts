@@ -328,7 +328,7 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
     if (mapName && (assetNames.has(mapName) || source.readFile(mapName))) {
       const mapBytes = readAsset(mapName, false)
       mapSizes.set(mapName, mapBytes.length)
-      const { map, sources, scan } = readSourceMapOf(textDecoder.decode(mapBytes), mapName, textDecoder.decode(contents), contents.length, name, root, abs(mapName))
+      const { map, sources, scan } = readSourceMapOf(mapBytes, mapName, textDecoder.decode(contents), contents.length, name, root, abs(mapName))
       chunk.map = map
       // Sources the mappings use are modules of the chunk (the parts of concatenated modules too).
       const indexById = new Map(chunk.modules.map((m, index) => [m.id, index]))
