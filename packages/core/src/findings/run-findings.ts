@@ -42,7 +42,7 @@ export function resolveFindingsOptions(input: FindingsOptions | boolean | undefi
   if (typeof input !== 'object' || input === null) {
     return { options: { ...defaultFindingsOptions }, errors: [`findings: got ${JSON.stringify(input)}, expected true, false or an object like { rules: { 'WB-TS004': 'off' } }`] }
   }
-  // Leak rules (WB-LK*) are found while transforming, not by `check`; they are silenced the same way.
+  // Leak rules (WB-LK*) are found by the plugin's scan of the original files once the build is done, not by `check`; they are silenced the same way.
   const codes = [...findingsRules.map(rule => rule.meta.code), ...Object.keys(LEAK_RULES)]
   const rules: Record<string, RuleSetting> = {}
   for (const [code, setting] of Object.entries(input.rules ?? {})) {
@@ -161,7 +161,7 @@ export async function computeFindings(report: Report, input: ComputeFindingsInpu
 
 /**
  * Applies the user's `findings` options to findings made outside the rules' `check` (the static leak
- * findings WB-LK*, found while transforming): drops rules turned off and silenced modules, re-grades
+ * findings WB-LK*, found by the plugin's scan of the original files): drops rules turned off and silenced modules, re-grades
  * severities. Invalid entries are skipped (`computeFindings` reports them).
  */
 export function applyFindingsOptions(findings: readonly Finding[], input?: FindingsOptions | ResolvedFindingsOptions | boolean): Finding[] {

@@ -1,24 +1,44 @@
 /**
- * What the runtime work adds to a finished report: the static leak findings found while
- * transforming, and a saved runtime snapshot when `runtime.snapshot` names one.
+ * What the runtime work adds to a finished report: the static leak findings of the app's modules
+ * (read from the original files, in every build: `static-leak-scan.ts`), and a saved runtime
+ * snapshot when `runtime.snapshot` names one.
  */
 import type { FindingsOptions, Report } from '@weighbridge/core'
 import type { ResolvedOptions } from '../options'
+import type { StaticLeakScanner } from './static-leak-scan'
 import path from 'node:path'
-import { applyFindingsOptions } from '@weighbridge/core'
+import { applyFindingsOptions, createLeakFindings, LEAK_RULES, resolveFindingsOptions } from '@weighbridge/core'
 import { resolveRuntimeOptions } from './runtime-options'
-import { takeLeakFindings } from './runtime-plugin'
 import { readRuntimeSnapshotFile } from './runtime-snapshot-file'
+import { createStaticLeakScanner } from './static-leak-scan'
+
+/** One scanner per plugin instance (its resolved options): the memory cache serves watch rebuilds. */
+const scanners = new WeakMap<ResolvedOptions, StaticLeakScanner>()
+
+/** Whether the `findings` option turns findings or every leak rule off (then no file is read). */
+function leakRulesOff(findings: ResolvedOptions['findings']): boolean {
+  const { options } = resolveFindingsOptions(findings as FindingsOptions | boolean | undefined)
+  return !options.enabled || Object.keys(LEAK_RULES).every((rule) => {
+    const setting = options.rules[rule]
+    return (typeof setting === 'object' && setting !== null ? setting.severity : setting) === 'off'
+  })
+}
 
 /**
  * Adds leak findings (keeping the findings' order; the `findings` option's rules and ignore globs
  * apply to them as to every rule) and the snapshot; throws a one-line user error for a bad snapshot file.
  */
 export async function applyRuntimeToReport(report: Report, resolved: ResolvedOptions, root: string): Promise<void> {
-  const leaks = applyFindingsOptions(takeLeakFindings(resolved), resolved.findings as FindingsOptions | boolean | undefined)
-  if (leaks.length > 0) {
-    const known = new Set(report.findings.map(finding => finding.id))
-    report.findings = [...report.findings, ...leaks.filter(finding => !known.has(finding.id))]
+  if (!leakRulesOff(resolved.findings)) {
+    let scanner = scanners.get(resolved)
+    if (!scanner)
+      scanners.set(resolved, scanner = createStaticLeakScanner())
+    const { patterns } = await scanner.scan(report.modules, root, resolved.cache === false ? null : path.resolve(root, resolved.cache))
+    const leaks = applyFindingsOptions(createLeakFindings(patterns), resolved.findings as FindingsOptions | boolean | undefined)
+    if (leaks.length > 0) {
+      const known = new Set(report.findings.map(finding => finding.id))
+      report.findings = [...report.findings, ...leaks.filter(finding => !known.has(finding.id))]
+    }
   }
   const { snapshot } = resolveRuntimeOptions(resolved.runtime)
   if (snapshot) report.runtime = await readRuntimeSnapshotFile(path.resolve(root, snapshot))

@@ -1,56 +1,47 @@
 /**
- * The runtime half of the plugin (a second unplugin plugin next to the analysis one):
+ * The runtime half of the plugin (a second unplugin plugin next to the analysis one), with `runtime`
+ * on and a development build / dev server (or `runtime.production`): tags call sites
+ * (`instrumentModule`), serves the runtime's virtual modules, and injects the bootstrap: Vite through
+ * the HTML (`transformIndexHtml`, a module script before every other), Rollup / Rolldown by importing
+ * the runtime first in each entry module, webpack / Rspack as the first import of each entry
+ * (`entry.<name>.import`), esbuild through `inject`; on the Vite dev server, the
+ * `/__weighbridge/runtime` endpoint and leak messages in the terminal.
  *
- * - static leak patterns: every app module (not node_modules) is scanned at build time, in every
- *   build, and the patterns become findings WB-LK001…WB-LK004 (`takeLeakFindings`);
- * - with `runtime` on and a development build / dev server (or `runtime.production`): tags call
- *   sites (`instrumentModule`), serves the runtime's virtual modules, and injects the bootstrap:
- *   Vite through the HTML (`transformIndexHtml`, a module script before every other), Rollup /
- *   Rolldown by importing the runtime first in each entry module, webpack / Rspack as the first
- *   import of each entry (`entry.<name>.import`), esbuild through `inject`;
- * - Vite dev server: the `/__weighbridge/runtime` endpoint and leak messages in the terminal.
+ * A build that ships no runtime gets no hook at all (a measuring tool must not change what it
+ * measures: a webpack loader alone changes module ids, hence chunk ids and file names). That is
+ * decided as early as each bundler allows: `runtime` off, or a webpack / Rspack production build,
+ * leaves the plugin empty; Vite leaves it out through `apply`; esbuild drops its hooks in `config`,
+ * before unplugin registers them; Rollup / Rolldown learn the mode in `buildStart` only, so their
+ * transform stays, behind a hook filter that the bundler applies natively. The static leak
+ * patterns (WB-LK001…004) do not come from here: `static-leak-scan.ts` reads the original files
+ * after the build, in every build.
  */
-import type { EstreeNode, Finding, LeakPattern } from '@weighbridge/core'
 import type { UnpluginContextMeta, UnpluginOptions } from 'unplugin'
 import type { Logger } from '../logger'
 import type { ResolvedOptions } from '../options'
+import type { EstreeNode } from '@weighbridge/core'
 import type { ResolvedRuntimeOptions } from './runtime-options'
 import os from 'node:os'
 import path from 'node:path'
 import { parseSync as parseWithOxc } from 'oxc-parser'
 import MagicString from 'magic-string'
-import { createLeakFindings, normalizeModuleId, scanLeakPatterns } from '@weighbridge/core'
+import { normalizeModuleId } from '@weighbridge/core'
 import { createRuntimeEndpoint } from './dev-endpoint'
 import { HOOKS_NAME, instrumentModule, RUNTIME_MODULE_ID, WEBPACK_RUNTIME_MODULE_ID } from './instrument'
 import { createOriginalLocator } from './original-position'
 import { createRuntimeModuleCode, loadRuntimeSource, RUNTIME_CORE_MODULE_ID, RUNTIME_ENDPOINT_PATH, WEBPACK_RUNTIME_CORE_MODULE_ID, writeRuntimeInjectFile } from './runtime-code'
 import { resolveRuntimeOptions } from './runtime-options'
 
+const PLUGIN_NAME = 'weighbridge:runtime'
 const RESOLVED_RUNTIME = `\0${RUNTIME_MODULE_ID}`
 const RESOLVED_RUNTIME_CORE = `\0${RUNTIME_CORE_MODULE_ID}`
-const SCRIPT_FILE = /\.(?:[cm]?[jt]sx?)$/
-/** Cheap pre-check before parsing for the static scan. */
-const LEAK_HINT = /addEventListener|setInterval|Observer\b|new (?:Map|Set)\b|=\s*\[\s*\]/
+/** App scripts: a script extension, no query, not virtual, not in node_modules (tested on `/` or `\\` paths). */
+const SCRIPT_ID = /\.[cm]?[jt]sx?$/
+const NOT_APP_ID = /^\0|\?|[\\/]node_modules[\\/]/
+/** The runtime's import specifiers (`virtual:weighbridge/runtime[-core]`, `__weighbridge_runtime[_core]__`) and resolved ids. */
+const RUNTIME_SPECIFIER = /^(?:virtual:weighbridge\/runtime|__weighbridge_runtime)/
+const RESOLVED_RUNTIME_ID = /^\0virtual:weighbridge\/runtime/
 const INSTRUMENT_HINT = /addEventListener|removeEventListener|setInterval|setTimeout|clearInterval|clearTimeout|AnimationFrame|Observer\b|observe\(|disconnect\(/
-
-interface RuntimeState {
-  patterns: Map<string, LeakPattern[]>
-}
-
-const states = new WeakMap<ResolvedOptions, RuntimeState>()
-
-function useState(resolved: ResolvedOptions): RuntimeState {
-  let state = states.get(resolved)
-  if (!state) states.set(resolved, state = { patterns: new Map() })
-  return state
-}
-
-/** The static leak findings of the modules transformed so far by the plugin instance of `resolved`. */
-export function takeLeakFindings(resolved: ResolvedOptions): Finding[] {
-  const state = states.get(resolved)
-  if (!state) return []
-  return createLeakFindings([...state.patterns.values()].flat())
-}
 
 interface TransformContextLike {
   parse: (code: string, options?: unknown) => unknown
@@ -79,14 +70,19 @@ function parseProgram(context: TransformContextLike, code: string, file: string)
   }
 }
 
-function cleanId(id: string): string {
-  const query = id.indexOf('?')
-  return query === -1 ? id : id.slice(0, query)
+/** The compiler unplugin hands the factory of a webpack / Rspack plugin (before the build starts). */
+function webpackLikeCompilerOf(meta: UnpluginContextMeta): { options: { mode?: string } } | null {
+  const holder = meta as { webpack?: { compiler?: unknown }, rspack?: { compiler?: unknown } }
+  const compiler = meta.framework === 'webpack' ? holder.webpack?.compiler : meta.framework === 'rspack' ? holder.rspack?.compiler : null
+  return compiler && typeof compiler === 'object' && 'options' in compiler ? compiler as { options: { mode?: string } } : null
 }
 
 export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, meta: UnpluginContextMeta): UnpluginOptions {
   const runtime: ResolvedRuntimeOptions = resolveRuntimeOptions(resolved.runtime)
-  const state = useState(resolved)
+  if (!runtime.enabled) return { name: PLUGIN_NAME }
+  // webpack's default mode (unset) is 'production'; the factory runs before the entries are read.
+  const webpackCompiler = webpackLikeCompilerOf(meta)
+  if (webpackCompiler && !runtime.production && (webpackCompiler.options.mode ?? 'production') === 'production') return { name: PLUGIN_NAME }
   let root = path.resolve(resolved.root ?? process.cwd())
   /** Development build or dev server; decided per bundler when the build starts. */
   let development = process.env.NODE_ENV !== 'production'
@@ -98,79 +94,88 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
     if (id === undefined) siteIds.set(key, id = siteIds.size + 1)
     return id
   }
-  const active = (): boolean => runtime.enabled && (development || runtime.production)
+  const active = (): boolean => development || runtime.production
   const webpackLike = meta.framework === 'webpack' || meta.framework === 'rspack'
+  const rollupLike = meta.framework === 'rollup' || meta.framework === 'rolldown'
   const runtimeModuleId = webpackLike ? WEBPACK_RUNTIME_MODULE_ID : RUNTIME_MODULE_ID
   const coreModuleId = webpackLike ? WEBPACK_RUNTIME_CORE_MODULE_ID : RUNTIME_CORE_MODULE_ID
 
+  const hooks: Pick<UnpluginOptions, 'resolveId' | 'load' | 'transform'> = {
+    resolveId: {
+      filter: { id: RUNTIME_SPECIFIER },
+      handler(id) {
+        if (id === runtimeModuleId) return RESOLVED_RUNTIME
+        if (id === coreModuleId) return RESOLVED_RUNTIME_CORE
+        return null
+      },
+    },
+    load: {
+      filter: { id: RESOLVED_RUNTIME_ID },
+      async handler(id) {
+        if (id === RESOLVED_RUNTIME_CORE) return loadRuntimeSource()
+        if (id === RESOLVED_RUNTIME) {
+          return createRuntimeModuleCode({
+            sampleRate: runtime.sampleRate,
+            endpoint: devServer && runtime.endpoint ? RUNTIME_ENDPOINT_PATH : null,
+          }, coreModuleId)
+        }
+        return null
+      },
+    },
+    transform: {
+      // Applied by the bundler itself where it can (Vite, Rolldown, Rollup >= 4.40): the modules it
+      // rules out never reach JavaScript. Rollup / Rolldown entries need the runtime import even
+      // without a hint, so their code is not filtered.
+      filter: {
+        id: { include: SCRIPT_ID, exclude: NOT_APP_ID },
+        ...(rollupLike ? {} : { code: INSTRUMENT_HINT }),
+      },
+      handler(code, id) {
+        if (!active()) return null
+        const context = this as unknown as TransformContextLike
+        if (context.environment?.config?.consumer === 'server') return null
+        const instrument = INSTRUMENT_HINT.test(code) && !code.includes(`${HOOKS_NAME}.r(`)
+        const isEntry = rollupLike && context.getModuleInfo?.(id)?.isEntry === true
+        if (!instrument && !isEntry) return null
+        const file = normalizeModuleId(id, root)
+        const program = parseProgram(context, code, id)
+        // Not plain JavaScript at this stage (TypeScript before its loader, or not ours): left alone.
+        if (!program) return null
+        if (!instrument) {
+          const s = new MagicString(code)
+          const importRuntime = `import ${JSON.stringify(RUNTIME_MODULE_ID)};`
+          if (code.startsWith('#!')) s.appendLeft(Math.max(0, code.indexOf('\n')), `\n${importRuntime}`)
+          else s.prepend(importRuntime)
+          return { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: file, includeContent: true }) }
+        }
+        let map: { mappings: string } | null = null
+        try {
+          map = context.getCombinedSourcemap?.() ?? null
+        }
+        catch {}
+        const result = instrumentModule(code, program, { file, locate: createOriginalLocator(code, map), assignSiteId, runtimeModuleId })
+        return { code: result.code, map: result.map }
+      },
+    },
+  }
+
   const plugin: UnpluginOptions = {
-    name: 'weighbridge:runtime',
+    name: PLUGIN_NAME,
     enforce: 'post',
+    ...hooks,
     buildStart() {
-      state.patterns.clear()
-      if (meta.framework === 'rollup' || meta.framework === 'rolldown') {
+      if (rollupLike) {
         const watchMode = (this as unknown as TransformContextLike).meta?.watchMode
         development = watchMode === true || process.env.NODE_ENV !== 'production'
       }
     },
-    resolveId(id) {
-      if (id === runtimeModuleId) return RESOLVED_RUNTIME
-      if (id === coreModuleId) return RESOLVED_RUNTIME_CORE
-      return null
-    },
-    loadInclude: id => id === RESOLVED_RUNTIME || id === RESOLVED_RUNTIME_CORE,
-    async load(id) {
-      if (id === RESOLVED_RUNTIME_CORE) return loadRuntimeSource()
-      if (id === RESOLVED_RUNTIME) {
-        return createRuntimeModuleCode({
-          sampleRate: runtime.sampleRate,
-          endpoint: devServer && runtime.endpoint ? RUNTIME_ENDPOINT_PATH : null,
-        }, coreModuleId)
-      }
-      return null
-    },
-    transformInclude(id) {
-      return !id.startsWith('\0') && !id.includes('?') && !id.includes('/node_modules/') && SCRIPT_FILE.test(cleanId(id))
-    },
-    transform(code, id) {
-      const context = this as unknown as TransformContextLike
-      if (context.environment?.config?.consumer === 'server') return null
-      const instrument = active() && INSTRUMENT_HINT.test(code) && !code.includes(`${HOOKS_NAME}.r(`)
-      const scan = LEAK_HINT.test(code)
-      const isEntry = active() && meta.framework !== 'vite' && context.getModuleInfo?.(id)?.isEntry === true
-      if (!instrument && !scan && !isEntry) return null
-      const file = normalizeModuleId(id, root)
-      const program = parseProgram(context, code, cleanId(id))
-      // Not plain JavaScript at this stage (TypeScript before its loader, or not ours): left alone.
-      if (!program) return null
-      let map: { mappings: string } | null = null
-      try {
-        map = context.getCombinedSourcemap?.() ?? null
-      }
-      catch {}
-      const locate = createOriginalLocator(code, map)
-      if (scan) {
-        const patterns = scanLeakPatterns(program, { file, code, locate })
-        if (patterns.length > 0) state.patterns.set(file, patterns)
-        else state.patterns.delete(file)
-      }
-      if (!active()) return null
-      if (!instrument) {
-        if (!isEntry) return null
-        const s = new MagicString(code)
-        const importRuntime = `import ${JSON.stringify(RUNTIME_MODULE_ID)};`
-        if (code.startsWith('#!')) s.appendLeft(Math.max(0, code.indexOf('\n')), `\n${importRuntime}`)
-        else s.prepend(importRuntime)
-        return { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: file, includeContent: true }) }
-      }
-      const result = instrumentModule(code, program, { file, locate, assignSiteId, runtimeModuleId })
-      return { code: result.code, map: result.map }
-    },
     vite: {
+      // A production build without `runtime.production` leaves the plugin out entirely. A
+      // development build is `--mode development` (not `!isProduction`: that only mirrors NODE_ENV).
+      apply: (_config, env) => runtime.production || env.command === 'serve' || env.mode === 'development',
       configResolved(config) {
         root = path.resolve(resolved.root ?? config.root)
         devServer = config.command === 'serve'
-        // A development build is `--mode development` (not `!isProduction`: that only mirrors NODE_ENV).
         development = devServer || config.mode === 'development'
       },
       configureServer(server) {
@@ -188,7 +193,6 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
     },
     webpack(compiler) {
       root = path.resolve(compiler.options.context ?? process.cwd(), resolved.root ?? '.')
-      // webpack's default mode (unset) is 'production'.
       development = (compiler.options.mode ?? 'production') !== 'production'
       if (active()) prependRuntimeToEntries(compiler.options as WebpackLikeOptions, runtimeModuleId)
     },
@@ -198,12 +202,16 @@ export function createRuntimePlugin(resolved: ResolvedOptions, logger: Logger, m
       if (active()) prependRuntimeToEntries(compiler.options as WebpackLikeOptions, runtimeModuleId)
     },
     esbuild: {
-      async setup(rawBuild) {
-        const build = rawBuild as unknown as EsbuildBuildLike
-        const options = build.initialOptions
+      // Runs before unplugin registers the hooks of this build: one that ships no runtime gets none
+      // (no `onLoad` reading every file). Assigned each time: one plugin object may serve several builds.
+      config(options) {
         root = path.resolve(options.absWorkingDir ?? process.cwd(), resolved.root ?? '.')
         development = isEsbuildDevelopment(options)
+        Object.assign(plugin, active() ? hooks : { resolveId: undefined, load: undefined, transform: undefined })
+      },
+      async setup(rawBuild) {
         if (!active()) return
+        const options = (rawBuild as unknown as EsbuildBuildLike).initialOptions
         const dir = resolved.cache === false ? path.join(os.tmpdir(), `weighbridge-${process.pid}`) : path.resolve(root, resolved.cache)
         const injectFile = await writeRuntimeInjectFile(dir)
         // Injected files are evaluated before the entry modules: the wrappers are in place first.
