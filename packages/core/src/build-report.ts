@@ -14,6 +14,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { attributeChunkBytes, measureRenderedBytes } from './attribute-bytes'
 import { computeEntries } from './compute-loads'
+import { hashBytes } from './measure/cache'
 import { SCHEMA_VERSION } from './model'
 import { normalizeModuleId, normalizeOutputPath, parseModuleId } from './normalize-id'
 import { classifyOutputKind, isStyleModuleId } from './output-kind'
@@ -59,8 +60,12 @@ export function isCompressedOutput(file: Pick<CollectedFile, 'fileName' | 'chunk
  * so that compression overlaps the rest of the build; `buildReport()` later takes over the work.
  */
 export function prefetchCollectedFile(measurer: Measurer, file: CollectedFile): void {
-  if (isCompressedOutput(file))
-    measurer.prefetch(readFileBytes(file).bytes)
+  if (!isCompressedOutput(file))
+    return
+  const { bytes } = readFileBytes(file)
+  // Kept on the file: the measurer and the plugin's reuse key need the same hash later.
+  file.contentHash ??= hashBytes(bytes)
+  measurer.prefetch(bytes, file.contentHash)
 }
 
 /** Synchronous on purpose: 20,000 `fs.promises.stat` calls cost 0.5 s of thread-pool round trips, `statSync` 0.05 s. */
@@ -265,7 +270,7 @@ export async function buildReport(collected: CollectedBuild, options: BuildRepor
   const methods: (Chunk['attribution'] | null)[] = []
   for (const file of collected.files) {
     const { bytes, text } = readFileBytes(file)
-    const request: MeasureRequest = { file: toFile(file.fileName), bytes }
+    const request: MeasureRequest = { file: toFile(file.fileName), bytes, contentHash: file.contentHash }
     methods.push(null)
     if (file.chunk) {
       const attribution = attributeChunkBytes({

@@ -67,6 +67,11 @@ export interface CollectedFile {
    * compressed, so readers need not hold them in memory).
    */
   sizeBytes?: number
+  /**
+   * sha256 (hex) of `contents` as UTF-8 bytes, filled in by the first step that hashes them
+   * (`prefetchCollectedFile`, the plugin's reuse key) so that later steps do not hash again.
+   */
+  contentHash?: string
   /** Present when the file is a chunk carrying modules. */
   chunk?: CollectedChunk
 }

@@ -8,7 +8,7 @@ import type { Report } from '@weighbridge/core'
 import { checkBudgets, diffReports, readReportFile, ReportFileError, saveBaselineFile, validateBudgets } from '@weighbridge/core'
 import type { Logger } from './logger'
 import type { ResolvedOptions } from './options'
-import type { WeighbridgeConfig } from './config-file'
+import type { LoadedConfig, WeighbridgeConfig } from './config-file'
 import { ConfigFileError, loadConfigFile, resolveSaveBaselinePath } from './config-file'
 import { publishCiOutput } from './ci'
 
@@ -22,11 +22,14 @@ export interface BudgetStep {
   warnings: string[]
 }
 
-/** Fills `report.diff` and `report.budgets`; returns what must fail the build and what to warn about. */
-export async function applyBudgets(report: Report, root: string, resolved: ResolvedOptions): Promise<BudgetStep> {
+/**
+ * Fills `report.diff` and `report.budgets`; returns what must fail the build and what to warn about.
+ * `preloaded`: the config file as `loadBudgetsConfig()` read it already this build (not read twice).
+ */
+export async function applyBudgets(report: Report, root: string, resolved: ResolvedOptions, preloaded?: LoadedConfig): Promise<BudgetStep> {
   const step: BudgetStep = { config: {}, configFile: null, baselineBroken: false, errors: [], warnings: [] }
   try {
-    const loaded = resolved.configFile === false ? { file: null, config: {} } : await loadConfigFile(root, resolved.configFile)
+    const loaded = preloaded ?? await loadBudgetsConfig(root, resolved)
     step.configFile = loaded.file
     step.config = mergeConfig(loaded.config, resolved)
   }
@@ -75,7 +78,13 @@ function readBaseline(step: BudgetStep, root: string): Report | null {
   }
 }
 
-function mergeConfig(fromFile: WeighbridgeConfig, resolved: ResolvedOptions): WeighbridgeConfig {
+/** The config file of a build (`configFile: false`: none); throws `ConfigFileError`. */
+export async function loadBudgetsConfig(root: string, resolved: ResolvedOptions): Promise<LoadedConfig> {
+  return resolved.configFile === false ? { file: null, config: {} } : loadConfigFile(root, resolved.configFile)
+}
+
+/** The budgets settings of a build: inline options over the config file's. */
+export function mergeConfig(fromFile: WeighbridgeConfig, resolved: ResolvedOptions): WeighbridgeConfig {
   return {
     budgets: (resolved.budgets ?? fromFile.budgets) as WeighbridgeConfig['budgets'],
     baseline: (resolved.baseline ?? fromFile.baseline) as string | undefined,

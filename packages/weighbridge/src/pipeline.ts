@@ -3,8 +3,12 @@
  * call. Adapters call `finishBuild()` once per build and fail the build with the returned errors in
  * their bundler's own way (`this.error` in Rollup/Vite/Rolldown, `compilation.errors` in webpack...).
  *
- *   buildReport → (G: findings) → (F: baseline diff, budgets) → write report.json → (D: HTML report)
- *   → terminal summary → { report, errors, warnings }
+ *   reuse check → buildReport → (G: findings) → (F: baseline diff, budgets) → write report.json
+ *   → (D: HTML report) → terminal summary → save the reuse state → { report, errors, warnings }
+ *
+ * An unchanged rebuild stops at the reuse check (analysis-reuse.ts): the stored summary, warnings
+ * and errors stand for the steps after it. A new step whose effect is not in report.json /
+ * report.html (a file it writes, a message) must be stored there too, or turn the reuse off.
  */
 import type { CollectedBuild, FindingsOptions, Measurer, Report } from '@weighbridge/core'
 import type { Logger } from './logger'
@@ -20,8 +24,10 @@ import { createPhaseTimings, isTimingsRequested } from './phase-timings'
 import { writeFileAtomic } from './write-file-atomic'
 import { writeHtmlReport } from './html-report-step'
 import { writeSplitStep } from './split/split-option'
+import { checkAnalysisReuse, replayAnalysis } from './analysis-reuse'
 
 export interface FinishBuildResult {
+  /** The report; on a reused build it is read from report.json when first asked for. */
   report: Report
   /** Absolute path of the written report.json, or null. */
   reportPath: string | null
@@ -29,6 +35,8 @@ export interface FinishBuildResult {
   errors: string[]
   /** Messages to show as warnings. */
   warnings: string[]
+  /** The build was unchanged: the last analysis was reused (see analysis-reuse.ts). */
+  reused: boolean
 }
 
 /** The project root of a build: the `root` option, else what the adapter found. */
@@ -88,6 +96,15 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   const timings = createPhaseTimings(isTimingsRequested())
   if (options.collectMs !== undefined)
     timings.record('collect', options.collectMs)
+  // An unchanged rebuild reuses the last analysis (same key, report files unchanged on disk).
+  const reuse = await timings.time('reuseKey', () => checkAnalysisReuse(collected, resolved, root, timings.enabled ? (phase, durationMs) => timings.record(`reuseKey.${phase}`, durationMs) : undefined))
+  if (reuse.hit) {
+    const reused = await timings.time('summary', () => replayAnalysis(reuse.hit!, resolved, logger, measurer))
+    timings.note('reused: same inputs, report files unchanged')
+    printTimings(timings)
+    return reused
+  }
+  timings.note(`not reused: ${reuse.missReason}`)
   const statsBefore = { ...measurer.stats }
   const report = await timings.time('buildReport', () => measureBuild(collected, resolved, measurer, timings))
   const { compressedFiles, cacheHits, prefetchedFiles } = measurer.stats
@@ -103,7 +120,7 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   catch (error) {
     warnings.push(`findings could not be computed: ${(error as Error).message}`)
   }
-  // (runtime) static leak findings (WB-LK*) seen while transforming, and a saved runtime snapshot.
+  // (runtime) static leak findings (WB-LK*) read from the app's original files, and a saved runtime snapshot.
   try {
     await timings.time('runtime', () => applyRuntimeToReport(report, resolved, root))
   }
@@ -112,7 +129,7 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   }
   // (F) baseline diff and budgets: fills report.diff and report.budgets; errors fail the build
   // after report.json is written.
-  const budgets = await timings.time('budgets', () => applyBudgets(report, root, resolved))
+  const budgets = await timings.time('budgets', () => applyBudgets(report, root, resolved, reuse.loadedConfig))
   errors.push(...budgets.errors)
   warnings.push(...budgets.warnings)
   const reportPath = await timings.time('writeJson', () => writeReportFile(report, root, resolved))
@@ -131,8 +148,14 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   errors.push(...split.errors)
   warnings.push(...split.warnings)
   timings.time('summary', () => showSummary(report, reportPath, root, resolved, logger, htmlPath))
+  await timings.time('saveState', () => reuse.record({ report, reportPath, htmlPath, errors, warnings, budgets }))
+  printTimings(timings)
+  return { report, reportPath, errors, warnings, reused: false }
+}
+
+/** The timing log line on stderr, when asked for (`WEIGHBRIDGE_DEBUG=timings`). */
+function printTimings(timings: PhaseTimings): void {
   const timingLine = timings.format()
   if (timingLine !== null)
     process.stderr.write(`${timingLine}\n`)
-  return { report, reportPath, errors, warnings }
 }

@@ -22,6 +22,7 @@ export interface MeasureCache {
 /** Entries kept in memory (most recently used); a few numbers each, or one float per region. */
 const MEMORY_ENTRY_LIMIT = 20_000
 
+/** sha256 (hex) of the bytes (a string as UTF-8): the content key of the measurer's cache. */
 export function hashBytes(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex')
 }

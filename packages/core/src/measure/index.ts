@@ -83,9 +83,9 @@ export function createMeasurer(options: CompressionOptions): Measurer {
     prefetched.set(key, promise)
   }
 
-  function prefetch(contents: Uint8Array): void {
+  function prefetch(contents: Uint8Array, knownHash?: string): void {
     const bytes = toBuffer(contents)
-    const contentHash = hashBytes(bytes)
+    const contentHash = knownHash ?? hashBytes(bytes)
     const attributionLevel = gzipLevel === false ? ATTRIBUTION_GZIP_LEVEL : gzipLevel
     // With gzip off the stream is needed for attribution only, and whether its bits are cached
     // depends on the segments, which are not known yet: `measure()` compresses then, if it must.
@@ -97,7 +97,7 @@ export function createMeasurer(options: CompressionOptions): Measurer {
 
   async function measureOne(request: MeasureRequest): Promise<MeasureResult> {
     const bytes = toBuffer(request.bytes)
-    const contentHash = hashBytes(bytes)
+    const contentHash = request.contentHash ?? hashBytes(bytes)
     const regions = request.segments ? toRegions(request.file, bytes.length, request.segments) : null
     const attributionLevel = gzipLevel === false ? ATTRIBUTION_GZIP_LEVEL : gzipLevel
     const needsBits = regions !== null && (gzipLevel !== false || brotliQuality !== false)

@@ -31,6 +31,8 @@ export interface MeasureRequest {
    * carries compressed bytes per key; keys may repeat (one module in several ranges).
    */
   segments?: ByteSegment[]
+  /** sha256 (hex) of `bytes` when the caller has it already (`hashBytes`); computed otherwise. */
+  contentHash?: string
 }
 
 export interface MeasureResult {
@@ -61,7 +63,7 @@ export interface Measurer {
    * the rest of the build) unless its sizes are cached; a later `measure()` of the same bytes takes
    * over the work in progress. Work no `measure()` claimed is dropped when the next `measure()` ends.
    */
-  prefetch: (bytes: Uint8Array) => void
+  prefetch: (bytes: Uint8Array, contentHash?: string) => void
   /** Counters since creation (a live object, updated as files are measured). */
   readonly stats: MeasureStats
   /** Wait for pending cache writes and trim the disk cache to its bound (compression needs no teardown). */
