@@ -144,6 +144,29 @@ describe('the measurement cache', () => {
     expect(oldNames.filter(name => kept.has(name)).length).toBeLessThan(oldNames.length)
   })
 
+  it('keeps entries read by a run that trims: they count as recently used', async () => {
+    const lruDir = path.join(tempDir, 'lru')
+    const seeding = createMeasurer({ gzip: 9, brotli: 11, cacheDir: lruDir })
+    await seeding.measure(requests.slice(0, 10))
+    await seeding.close()
+    const oldNames = listCacheFiles(lruDir)
+    const entryBytes = countDirBytes(lruDir) / oldNames.length
+    const longAgo = new Date(Date.now() - 3_600_000)
+    for (const name of oldNames)
+      utimesSync(path.join(lruDir, name), longAgo, longAgo)
+    // A run that reads files 0-2 (hits) and writes 10-13 (new): room for about 22 entries of 42.
+    const bounded = createMeasurer({ gzip: 9, brotli: 11, cacheDir: lruDir, cacheMaxBytes: Math.round(entryBytes * 22) })
+    await bounded.measure([...requests.slice(0, 3), ...requests.slice(10, 14)])
+    expect(bounded.stats.cacheHits).toBe(3)
+    await bounded.close()
+    const kept = new Set(listCacheFiles(lruDir))
+    // Files 0-2 were read by the trimming run: all their entries are still on disk.
+    const probe = createMeasurer({ gzip: 9, brotli: 11, cacheDir: lruDir })
+    await probe.measure(requests.slice(0, 3))
+    expect(probe.stats).toEqual({ compressedFiles: 0, cacheHits: 3, prefetchedFiles: 0 })
+    expect(oldNames.filter(name => kept.has(name)).length).toBeLessThan(oldNames.length)
+  })
+
   it('works without a cache directory, in memory only', async () => {
     const measurer = createMeasurer({ gzip: 9, brotli: false, cacheDir: false })
     await measurer.measure(requests.slice(0, 3))

@@ -4,7 +4,9 @@
  * Disk layout: one file per entry, `<cacheDir>/<key>.json`, holding `<sha256 of body>\n<body>`.
  * Writes go to a temp file and are renamed into place. An entry that does not parse, fails its
  * checksum or fails the caller's validation is treated as missing and rewritten. The directory is
- * kept under `maxBytes` by deleting the oldest files by mtime (a hit refreshes its file's mtime).
+ * kept under `maxBytes` by deleting the oldest files by mtime: the files read since the last trim get
+ * a fresh mtime just before a trim (only a run that wrote something trims), so a warm run that only
+ * reads issues no `utimes` at all (it cost ~0.1 ms of main thread per hit, 105 ms on 900 files).
  * Disk errors never fail a measurement: the cache is an optimisation.
  */
 import { createHash, randomBytes } from 'node:crypto'
@@ -31,6 +33,8 @@ export function createMeasureCache(cacheDir: string | false, maxBytes: number): 
   const memory = new Map<string, unknown>()
   const pendingWrites = new Set<Promise<unknown>>()
   let wroteSinceTrim = false
+  /** Cache files read since the last trim: refreshed (LRU) right before trimming. */
+  const readSinceTrim = new Set<string>()
   let madeDir: Promise<unknown> | null = null
 
   function remember(key: string, value: unknown): void {
@@ -63,8 +67,7 @@ export function createMeasureCache(cacheDir: string | false, maxBytes: number): 
       return undefined
     try {
       const value: unknown = JSON.parse(body)
-      const now = new Date()
-      track(utimes(file, now, now))
+      readSinceTrim.add(file)
       return value
     }
     catch {
@@ -94,6 +97,9 @@ export function createMeasureCache(cacheDir: string | false, maxBytes: number): 
     if (cacheDir === false || !wroteSinceTrim)
       return
     wroteSinceTrim = false
+    const now = new Date()
+    await Promise.all([...readSinceTrim].map(file => utimes(file, now, now).catch(() => {})))
+    readSinceTrim.clear()
     let names: string[]
     try {
       names = await readdir(cacheDir)
