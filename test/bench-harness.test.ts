@@ -219,9 +219,9 @@ describe('bench harness', () => {
     expect(nestMarkdown('# T\n\nx\n## A\n#### B')).toBe('x\n### A\n##### B')
   })
 
-  it('finds the report Weighbridge writes by default, and it describes the files on disk', () => {
+  it('finds the report each Weighbridge variant writes (its own folder), and it describes the files on disk', () => {
     expect(weighbridge.moduleCount).toBe(plain.moduleCount)
-    const reportJson = weighbridge.reportFiles.find(file => file.path === path.join(app.root, '.weighbridge/report.json'))
+    const reportJson = weighbridge.reportFiles.find(file => file.path === path.join(app.root, '.weighbridge-bench-fast/report.json'))
     expect(reportJson, weighbridge.reportFiles.map(file => file.path).join(', ')).toBeDefined()
     expect(reportJson!.bytes).toBe(statSync(reportJson!.path).size)
     const report = JSON.parse(readFileSync(reportJson!.path, 'utf8')) as { outputs: { file: string, rawBytes: number, gzipBytes: number | null, brotliBytes: number | null }[] }

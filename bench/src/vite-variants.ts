@@ -42,11 +42,18 @@ export interface ViteVariant {
   listReportFiles: (context: VariantContext) => string[]
 }
 
-/** Weighbridge's default compression cache and report folder (options `cache`, `reportFile`), relative to the Vite root. */
-const weighbridgeCacheFolder = 'node_modules/.cache/weighbridge'
-const weighbridgeReportFolder = '.weighbridge'
-/** The fast variant keeps its own cache, so that it never leaves a gzip-only cache for the warm variant. */
-const weighbridgeFastCacheFolder = 'node_modules/.cache/weighbridge-fast'
+/**
+ * Each Weighbridge variant keeps its own compression cache and report folder (options `cache` and
+ * `reportFile`, relative to the Vite root; every other option at its default unless the variant says
+ * so): the variants run in rotating order, and the warm one must find its own last report and cache
+ * untouched, as an unchanged rebuild on a developer's machine does.
+ */
+function weighbridgeCacheFolder(variant: string): string {
+  return `node_modules/.cache/weighbridge-bench-${variant}`
+}
+function weighbridgeReportFolder(variant: string): string {
+  return `.weighbridge-bench-${variant}`
+}
 
 function listExisting(paths: string[]): string[] {
   return paths.filter(path => existsSync(path))
@@ -68,23 +75,22 @@ async function checkWeighbridgeAvailable(): Promise<string | null> {
   }
 }
 
-async function createWeighbridgePlugins(options: Record<string, unknown> | undefined): Promise<PluginOption[]> {
+async function createWeighbridgePlugins(variant: string, options: Record<string, unknown> = {}): Promise<PluginOption[]> {
   const { default: weighbridge } = await import('weighbridge/vite') as { default: (options?: Record<string, unknown>) => PluginOption }
-  return [options === undefined ? weighbridge() : weighbridge(options)]
+  return [weighbridge({ ...options, cache: weighbridgeCacheFolder(variant), reportFile: `${weighbridgeReportFolder(variant)}/report.json` })]
 }
 
-/** Everything Weighbridge wrote into its report folder (report.json, and the HTML report when on). */
-function listWeighbridgeReports(context: VariantContext): string[] {
-  return listFilesUnder(join(context.appRoot, weighbridgeReportFolder))
+/** Everything a Weighbridge variant wrote into its report folder (report.json, report.html). */
+function listWeighbridgeReports(variant: string): (context: VariantContext) => string[] {
+  return context => listFilesUnder(join(context.appRoot, weighbridgeReportFolder(variant)))
 }
 
-async function wipeWeighbridgeReports(context: VariantContext): Promise<void> {
-  await rm(join(context.appRoot, weighbridgeReportFolder), { recursive: true, force: true })
-}
-
-async function wipeWeighbridgeCacheAndReports(context: VariantContext): Promise<void> {
-  await rm(join(context.appRoot, weighbridgeCacheFolder), { recursive: true, force: true })
-  await wipeWeighbridgeReports(context)
+/** Removes a variant's cache and report folder: the next build starts cold. */
+function wipeWeighbridge(variant: string): (context: VariantContext) => Promise<void> {
+  return async (context) => {
+    await rm(join(context.appRoot, weighbridgeCacheFolder(variant)), { recursive: true, force: true })
+    await rm(join(context.appRoot, weighbridgeReportFolder(variant)), { recursive: true, force: true })
+  }
 }
 
 export const viteVariants: ViteVariant[] = [
@@ -107,34 +113,30 @@ export const viteVariants: ViteVariant[] = [
   },
   {
     name: 'weighbridge-cold',
-    description: '`weighbridge()` with default options (gzip 9 + brotli 11), its cache folder wiped before each build.',
+    description: '`weighbridge()` with default options (gzip 9 + brotli 11), its cache folder and report wiped before each build.',
     sourcemap: false,
     checkAvailable: checkWeighbridgeAvailable,
-    prepare: wipeWeighbridgeCacheAndReports,
-    createPlugins: async () => createWeighbridgePlugins(undefined),
-    listReportFiles: listWeighbridgeReports,
+    prepare: wipeWeighbridge('cold'),
+    createPlugins: async () => createWeighbridgePlugins('cold'),
+    listReportFiles: listWeighbridgeReports('cold'),
   },
   {
     name: 'weighbridge-warm',
-    description: '`weighbridge()` with default options, cache kept: an unchanged rebuild.',
+    description: '`weighbridge()` with default options, its cache and last report kept: an unchanged rebuild (the last analysis is reused).',
     sourcemap: false,
     checkAvailable: checkWeighbridgeAvailable,
-    prepare: wipeWeighbridgeReports,
-    needsPriming: context => !existsSync(join(context.appRoot, weighbridgeCacheFolder)),
-    createPlugins: async () => createWeighbridgePlugins(undefined),
-    listReportFiles: listWeighbridgeReports,
+    needsPriming: context => !existsSync(join(context.appRoot, weighbridgeCacheFolder('warm'))),
+    createPlugins: async () => createWeighbridgePlugins('warm'),
+    listReportFiles: listWeighbridgeReports('warm'),
   },
   {
     name: 'weighbridge-fast',
     description: '`weighbridge({ brotli: false })`: the fast setting, gzip 9 only (no brotli); its own cache folder, wiped before each build.',
     sourcemap: false,
     checkAvailable: checkWeighbridgeAvailable,
-    prepare: async (context) => {
-      await rm(join(context.appRoot, weighbridgeFastCacheFolder), { recursive: true, force: true })
-      await wipeWeighbridgeReports(context)
-    },
-    createPlugins: async () => createWeighbridgePlugins({ brotli: false, cache: weighbridgeFastCacheFolder }),
-    listReportFiles: listWeighbridgeReports,
+    prepare: wipeWeighbridge('fast'),
+    createPlugins: async () => createWeighbridgePlugins('fast', { brotli: false }),
+    listReportFiles: listWeighbridgeReports('fast'),
   },
   {
     name: 'visualizer',
