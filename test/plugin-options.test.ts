@@ -70,6 +70,18 @@ describe('resolveOptions', () => {
     expect(error.stack).not.toMatch(/\n\s+at /)
   })
 
+  it('takes attribution \'auto\' (the default) or \'sourcemap\', and names both on a mistake', () => {
+    expect(resolveOptions().attribution).toBe('auto')
+    expect(resolveOptions({ attribution: 'sourcemap' }).attribution).toBe('sourcemap')
+    expect(resolveOptions({ attribution: undefined }).attribution).toBe('auto')
+    const expected = `expected 'auto' (align minified code, no source map) or 'sourcemap' (hidden source maps: exact, slower)`
+    expect((catchError(() => resolveOptions({ attribution: 'sourcemaps' as never })) as WeighbridgeOptionsError).problems)
+      .toEqual([`attribution: got "sourcemaps" (string); ${expected} (did you mean 'sourcemap'?)`])
+    expect((catchError(() => resolveOptions({ attribution: true as never })) as WeighbridgeOptionsError).problems)
+      .toEqual([`attribution: got true (boolean); ${expected}`])
+    expect(() => weighbridgeVite({ attribution: 'exact' as never })).toThrowError(/attribution: got "exact" \(string\)/)
+  })
+
   it('rejects options that are not an object', () => {
     expect(catchError(() => resolveOptions('report.json' as never)).message)
       .toBe(`Invalid Weighbridge option:\n  - options: got "report.json" (string); expected an object such as { reportFile: 'report.json' }, or nothing`)

@@ -10,7 +10,9 @@
  *    Modules the map does not cover (bundler runtimes and helpers: `\0rolldown/runtime.js`,
  *    `\0vite/preload-helper.js`) but which have rendered code take the unmapped gap that sits
  *    between their neighbours in module order, up to their rendered size.
- * 4. `estimated`: the bundler's rendered lengths (or the fallback weights) as shares of the file.
+ * 4. `aligned`: minified output without a map (Rollup-family builds give each module's pre-minify
+ *    `code`): boundaries placed by aligning the tokens that survive minification (see align-minified.ts).
+ * 5. `estimated`: the bundler's rendered lengths (or the fallback weights) as shares of the file.
  * The result is a list of byte segments keyed by module index, handed to the measurer.
  */
 import type { CollectedChunkModule, CollectedSourceMap } from './collected'
@@ -19,6 +21,7 @@ import type { AttributionMethod } from './model'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { decode } from '@jridgewell/sourcemap-codec'
+import { alignMinifiedModules } from './align-minified'
 import { parseModuleId } from './normalize-id'
 import { countUtf8Bytes, createByteOffsetConverter } from './utf8-offsets'
 
@@ -271,5 +274,11 @@ export function attributeChunkBytes(input: ChunkAttributionInput): ChunkAttribut
   const sourceMapped = attributeBySourceMap(input, createByteOffsetConverter(input.text, input.bytes.length === input.text.length))
   if (sourceMapped)
     return { method: 'sourcemap', segments: fillGapsWithUnmappedModules(sourceMapped, input) }
+  // Only where the bundler gave every module's code: a module without it would get no bytes at all.
+  const aligned = input.modules.every(module => module.code !== undefined)
+    ? alignMinifiedModules(input.text, input.modules.map(module => module.code), { toByteOffset: createByteOffsetConverter(input.text, input.bytes.length === input.text.length) })
+    : null
+  if (aligned)
+    return { method: 'aligned', segments: aligned }
   return { method: 'estimated', segments: attributeByEstimate(input) }
 }

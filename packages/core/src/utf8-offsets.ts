@@ -27,6 +27,15 @@ export function countUtf8Bytes(text: string, from = 0, to = text.length): number
   // The whole string: node's native count gives the same figure (lone surrogates as 3 bytes).
   if (from === 0 && to === text.length)
     return Buffer.byteLength(text, 'utf8')
+  if (to - from > 64) {
+    // Long ranges natively too; only a surrogate pair cut by the range's ends counts differently.
+    let bytes = Buffer.byteLength(text.slice(from, to), 'utf8')
+    if (costOfCodeUnit(text, from) === 0)
+      bytes -= 3
+    if (costOfCodeUnit(text, to - 1) === 4)
+      bytes += 1
+    return bytes
+  }
   let bytes = 0
   for (let index = from; index < to; index++)
     bytes += costOfCodeUnit(text, index)

@@ -48,7 +48,9 @@ export interface Payload {
 const OUTPUT_KINDS: OutputKind[] = ['js', 'css', 'html', 'map', 'image', 'font', 'wasm', 'other']
 const IMPORT_KINDS: ImportKind[] = ['static', 'dynamic', 'require', 'css']
 const DYNAMIC = 1
-const ATTRIBUTIONS: AttributionMethod[] = ['exact', 'sourcemap', 'estimated', 'bundler']
+const ATTRIBUTIONS: AttributionMethod[] = ['exact', 'sourcemap', 'estimated', 'bundler', 'aligned']
+/** Chunk flags: the attribution method's code, then the other flags times this. */
+const ATTRIBUTION_CODES = 8
 const FORMATS = [null, 'esm', 'cjs'] as const
 const ENTRY_KINDS: Entry['kind'][] = ['chunk', 'html']
 const KNOWN_KEYS = new Set([
@@ -314,7 +316,7 @@ export function encodePayload(report: Report): Payload {
   for (const chunk of report.chunks) {
     const output = outputByFile.get(chunk.file)
     const glueDerived = output !== undefined && sameSizes(deriveGlue(output, chunk.modules), chunk.glue)
-    writer.uint(codeOf(ATTRIBUTIONS, chunk.attribution, 'attribution method') + 4 * ((chunk.kind === 'css' ? 1 : 0)
+    writer.uint(codeOf(ATTRIBUTIONS, chunk.attribution, 'attribution method') + ATTRIBUTION_CODES * ((chunk.kind === 'css' ? 1 : 0)
       + 2 * (chunk.isEntry ? 1 : 0) + 4 * (chunk.isDynamicEntry ? 1 : 0) + 8 * (glueDerived ? 1 : 0)))
     if (baseName(chunk.file).startsWith(chunk.name)) {
       writer.uint(chunk.name.length + 1)
@@ -474,7 +476,8 @@ export function decodePayload(payload: Payload): Report {
     const dynamicImports = reader.refList(files)
     const css = reader.refList(files)
     const assets = reader.refList(files)
-    const glueDerived = Math.floor(flags / 32) % 2 === 1
+    const others = Math.floor(flags / ATTRIBUTION_CODES)
+    const glueDerived = Math.floor(others / 8) % 2 === 1
     const glue = glueDerived ? null : readSizes(reader)
     const partCount = reader.uint()
     const parts: ChunkModule[] = new Array(partCount)
@@ -507,10 +510,10 @@ export function decodePayload(payload: Payload): Report {
     }
     return {
       file,
-      kind: Math.floor(flags / 4) % 2 === 1 ? 'css' : 'js',
+      kind: others % 2 === 1 ? 'css' : 'js',
       name,
-      isEntry: Math.floor(flags / 8) % 2 === 1,
-      isDynamicEntry: Math.floor(flags / 16) % 2 === 1,
+      isEntry: Math.floor(others / 2) % 2 === 1,
+      isDynamicEntry: Math.floor(others / 4) % 2 === 1,
       entryModule: entryModuleRef === 0 ? null : moduleIds[entryModuleRef - 1]!,
       imports,
       dynamicImports,
@@ -518,7 +521,7 @@ export function decodePayload(payload: Payload): Report {
       assets,
       modules: parts,
       glue: glue ?? deriveGlue(outputByFile.get(file)!, parts),
-      attribution: ATTRIBUTIONS[flags % 4]!,
+      attribution: ATTRIBUTIONS[flags % ATTRIBUTION_CODES]!,
     }
   })
 

@@ -252,7 +252,7 @@ function reportArbitrary(): fc.Arbitrary<Report> {
         assets: some(files),
         modules: parts,
         glue,
-        attribution: one(['exact', 'sourcemap', 'estimated', 'bundler'] as const),
+        attribution: one(['exact', 'sourcemap', 'aligned', 'estimated', 'bundler'] as const),
       }
     })
     const load = (): Entry['initialLoad'] => {
