@@ -182,7 +182,7 @@ function reportArbitrary(): fc.Arbitrary<Report> {
     seed: fc.array(fc.nat({ max: 1_000 }), { minLength: 400, maxLength: 400 }),
     sizes: fc.array(sizes, { minLength: 40, maxLength: 40 }),
     strings: fc.array(name, { minLength: 10, maxLength: 10 }),
-    header: fc.record({ generatedAt: fc.option(name, { nil: undefined }), extra: fc.option(fc.jsonValue(), { nil: undefined }) }, { requiredKeys: [] }),
+    header: fc.record({ generatedAt: fc.option(name, { nil: undefined }), extra: fc.option(fc.jsonValue().map(value => JSON.parse(JSON.stringify(value)) as unknown), { nil: undefined }) }, { requiredKeys: [] }),
   }).map(({ files, ids, packageIds, exportNames, seed, sizes: sizePool, strings, header }) => {
     let cursor = 0
     const next = (): number => seed[cursor++ % seed.length]! + cursor
