@@ -139,6 +139,15 @@ export const viteVariants: ViteVariant[] = [
     listReportFiles: listWeighbridgeReports('fast'),
   },
   {
+    name: 'weighbridge-lean',
+    description: '`weighbridge({ brotli: false, findings: false, html: false })`: the leanest setting, for CI size checks (report.json with gzip sizes per file and module, budgets, summary); its own cache folder, wiped before each build.',
+    sourcemap: false,
+    checkAvailable: checkWeighbridgeAvailable,
+    prepare: wipeWeighbridge('lean'),
+    createPlugins: async () => createWeighbridgePlugins('lean', { brotli: false, findings: false, html: false }),
+    listReportFiles: listWeighbridgeReports('lean'),
+  },
+  {
     name: 'visualizer',
     description: 'rollup-plugin-visualizer 7.1.3, `{ template: \'treemap\', gzipSize: true, brotliSize: true }`.',
     peer: true,

@@ -239,6 +239,7 @@ function renderTargets(results: AppResult[]): { header: string[], rows: string[]
     const cold = byVariant.get('weighbridge-cold')
     const warm = byVariant.get('weighbridge-warm')
     const fast = byVariant.get('weighbridge-fast')
+    const lean = byVariant.get('weighbridge-lean')
     const label = result.app.label
     if (cold) {
       rows.push([label, '(a) cold default: extra time / floor', cold.extraOverFloor?.toFixed(2) ?? '–', cold.extraCpuOverFloorCpu?.toFixed(2) ?? '–', '1.20', verdict(cold.extraOverFloor, 1.2)])
@@ -250,7 +251,8 @@ function renderTargets(results: AppResult[]): { header: string[], rows: string[]
     }
     if (warm) rows.push([label, '(b) unchanged rebuild (warm cache) × plain', formatRatio(warm.buildRatio), formatRatio(warm.cpuRatio), '1.15×', verdict(warm.buildRatio, 1.15)])
     if (fast) rows.push([label, '(c) fast setting (gzip only) × plain', formatRatio(fast.buildRatio), formatRatio(fast.cpuRatio), '1.15×', verdict(fast.buildRatio, 1.15)])
-    for (const row of [cold, warm, fast]) {
+    if (lean) rows.push([label, '(c) lean setting (gzip only, no findings, no HTML) × plain', formatRatio(lean.buildRatio), formatRatio(lean.cpuRatio), '1.15×', verdict(lean.buildRatio, 1.15)])
+    for (const row of [cold, warm, fast, lean]) {
       if (row) rows.push([label, `peak RSS × plain, ${row.variant}`, formatRatio(row.rssRatio), '', '1.30×', verdict(row.rssRatio, 1.3)])
     }
   }
