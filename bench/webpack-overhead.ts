@@ -425,16 +425,22 @@ export const webpackOverheadSection: BenchSection = {
 const PROFILE_NOTES = [
   '### Inside `collect`, and outside the phases (CPU profiles, 2026-11-25)',
   '',
-  '- `collect` is two halves of about the same size: `compilation.getStats().toJson(STATS_OPTIONS)` (300-460 ms; 19 MB of stats, 13 MB of it the `reasons` the import edges come from) and locating the modules in the emitted files (oxc-parser with its JSON transfer, 250-400 ms for the 626 kB main chunk; Node 20 has no raw transfer), plus 70-100 ms reading the sources of concatenated modules\' parts to weigh them.',
-  '- Outside the phases: unplugin\'s transform loader (the static leak scan of the app\'s modules, acorn) and its resolver hook cost 100-150 ms of CPU over the build; the rest is garbage collection of the stats and the AST.',
-  '- The cold default\'s floor is brotli 11 of the largest file (one job on one core: 0.84 s on a quiet core, 626 kB). The adapter hands the emitted files to the measurer (`prefetch`) before it reads the compilation, so that compression runs on the thread pool during `collect` (until then the two ran one after the other). The same file at brotli 10 takes 0.40 s (+1.5 % bytes), at 9 0.04 s (+8 %).',
+  '- Before: `collect` was `toJson(STATS_OPTIONS)` (300-460 ms; 19 MB of stats, 13 MB of it `reasons`) plus oxc-parser on every chunk file (250-400 ms for the 626 kB main chunk, most of it the JSON transfer of the AST). Now `toJson` leaves out `reasons` and the top-level module list (1.8 MB: 16 ms once V8 has warmed up, 45-60 ms in a fresh build process), the import edges come from `compilation.moduleGraph` (7,142 connections, 6-8 ms; the report is byte-identical to the one made from `reasons`, checked on webpack and Rspack in test/webpack-collect.test.ts).',
+  '- Module ranges, cold (profile of a gzip-only build, 175 ms): a token scan of the 7 chunk files (87 ms, mostly V8 warming up: the same scan takes 12 ms once optimised), oxc-parser on the files with the factory bodies and the inlined entries\' nested function bodies blanked (78-100 % of each file; 30 ms), the walk of that AST (24 ms), and reading the concatenated modules\' sources to weigh their parts (18 ms; it was 60-100 ms while `match(/\\S/g)` built an array of every character). The result is the whole-file parse\'s (any disagreement falls back to it). Warm: the ranges of each chunk file come from the range cache (`webpack-ranges-<sha256>.json` in the cache folder, keyed by the file\'s content and its module list): 7-10 ms.',
+  '- Outside the phases: each emitted file is hashed once, by the prefetch (the measurer, the range cache and the reuse key share the hash); the rest is garbage collection.',
+  '- The cold default\'s floor is brotli 11 of the largest file (one job on one core: 0.84 s, 626 kB). The adapter hands the emitted files to the measurer (`prefetch`) before it reads the compilation, so compression runs on the thread pool during `collect`; with `collect` at 0.2-0.35 s, most of the cold build\'s own time is `measure` waiting for that one job. The same file at brotli 10 takes 0.40 s (+1.5 % bytes), at 9 0.04 s (+8 %).',
   '',
-  'What would reach 1.05× (about 0.5 s on this build): the warm rebuild and gzip-only spend 0.7-1.1 s in their own phases, most of it `collect`; cutting `collect` by half would get both there: cache each chunk file\'s module ranges by its content hash (skips the parse on unchanged files), and read the chunk graph directly instead of `toJson` (most of the other half). A cold default build cannot while exact brotli 11 of the 626 kB chunk (0.84 s alone) is on the build\'s critical path: it would have to be measured after the build returns, or at a lower quality. Defaults are unchanged.',
+  'Against 1.05× (461 ms on this build): the warm rebuild (own phases 233 ms, CPU 1.02×) and gzip-only (453 ms, CPU 1.03×) are within it. This bench deletes each variant\'s report folder before every build, so the analysis reuse (an unchanged rebuild skips buildReport, findings and the HTML report) never applies here; with it, an unchanged rebuild\'s own time is `collect` (76 ms) and the reuse check. The cold default is not, whatever its median wall ratio in a run (it swings with the load of this shared machine): its own phases take 1.28 s, its CPU 1.16×, best against best 1.14×. Exact brotli 11 of the 626 kB chunk (0.84 s alone) is on the build\'s critical path; it would have to be measured after the build returns, or at a lower quality. Defaults are unchanged.',
   '',
 ]
 
 const PHASE_NOTES: Record<string, string> = {
-  'collect': 'webpack stats to JSON, asset bytes, module ranges (oxc-parser on each chunk file)',
+  'collect': 'the adapter reading the compilation (its steps below)',
+  'collect.stats': '`toJson` without reasons and without the top-level module list (1.8 MB)',
+  'collect.edges': 'import edges from `compilation.moduleGraph`',
+  'collect.statsWithReasons': '`toJson` with reasons (only when the module graph cannot be read)',
+  'collect.convert': 'stats + asset bytes → the build the core reads',
+  'collect.ranges': 'module ranges: from the range cache, else token scan + parse of the blanked chunk files',
   'buildReport': 'graph, attribution and compression (below)',
   'buildReport.measure': 'gzip + brotli of every file, gzip bit costs per module',
   'findings': 'every findings rule',

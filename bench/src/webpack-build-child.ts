@@ -71,13 +71,33 @@ export function parseTimingLine(line: string): Record<string, number> {
   return phaseMs
 }
 
+/**
+ * The build's phases: the last `weighbridge timings:` line, with the webpack adapter's own split of
+ * `collect` (its `weighbridge collect:` line, `stats 41 ms · edges 6 ms ...`) as `collect.stats`... after `collect`.
+ */
+export function readPhases(lines: string[]): Record<string, number> {
+  const timings = lines.findLast(line => line.startsWith('weighbridge timings:'))
+  const collect = lines.findLast(line => line.startsWith('weighbridge collect:'))
+  const phaseMs = timings ? parseTimingLine(timings) : {}
+  const collectMs = collect ? parseTimingLine(collect.replace(/^weighbridge collect:/, '')) : {}
+  const merged: Record<string, number> = {}
+  for (const [phase, durationMs] of Object.entries(phaseMs)) {
+    merged[phase] = durationMs
+    if (phase === 'collect') {
+      for (const [step, stepMs] of Object.entries(collectMs))
+        merged[`collect.${step}`] = stepMs
+    }
+  }
+  return merged
+}
+
 function captureTimingLines(): string[] {
   const lines: string[] = []
   const write = process.stderr.write.bind(process.stderr) as (chunk: unknown, ...rest: unknown[]) => boolean
   process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : ''
     for (const line of text.split('\n')) {
-      if (line.startsWith('weighbridge timings:'))
+      if (line.startsWith('weighbridge timings:') || line.startsWith('weighbridge collect:'))
         lines.push(line)
     }
     return write(chunk, ...rest)
@@ -137,7 +157,7 @@ export async function runWebpackBuild(job: WebpackBuildJob): Promise<WebpackBuil
     moduleCount: (info.modules ?? []).length,
     warningCount: (info.warnings ?? []).length,
     reportFiles: listFilesUnder(job.reportDir).map(file => ({ path: file, bytes: statSync(file).size })),
-    phaseMs: timingLines.length > 0 ? parseTimingLine(timingLines.at(-1)!) : {},
+    phaseMs: readPhases(timingLines),
     resolved,
   }
 }

@@ -12,9 +12,21 @@
  * runtime part (a statement that assigns to a property of `__webpack_require__`) is returned as
  * `inlinedTail`; the caller gives it to the entry modules that have no factory.
  *
+ * Parsing is most of the cost (oxc-parser's JSON transfer of the AST, on Node 20), and most of a
+ * chunk file is function bodies none of the above looks into: the factories', and those nested in
+ * the bootstrap's statements after the modules object (the inlined entries). So the file is first
+ * scanned (`scan-webpack-factories.ts`, tokens only), those bodies are blanked (replaced by spaces:
+ * same positions), and the rest is parsed and read as above. The result is the one the whole file
+ * gives: the walk never enters a factory; a blanked bootstrap body holds no assignment to a member
+ * of the require function and no possible factory key (the scan checks), so the runtime parts and
+ * the modules object are the same; and the walk must pick the very factories the scan found and a
+ * require function the scan knew (else, or when the reduced text does not parse, the whole file is
+ * parsed). Only a file whose blanked bodies do not parse could differ: it gets ranges instead of none.
+ *
  * Positions are UTF-16 code unit indices of `code` (what oxc-parser reports, like acorn).
  */
 import { parseSync } from 'oxc-parser'
+import { blankBodies, scanModuleFactories } from './scan-webpack-factories'
 
 export type TextRange = [start: number, end: number]
 
@@ -35,12 +47,39 @@ interface AnyNode {
 
 type Candidate = { node: AnyNode, factories: Map<string, TextRange> }
 
+export interface LocateOptions {
+  /** false: parse the whole file, without the scan that blanks the factory bodies first (the reference the scan is tested against). */
+  scan?: boolean
+  /** Tells how the file was read (tests, the timing log). */
+  onRead?: (how: 'scanned' | 'parsed') => void
+}
+
 /** Parses `code` and locates the factories of `expectedIds`; null when the file cannot be parsed or holds none of them. */
-export function locateWebpackModules(code: string, expectedIds: Iterable<string>): LocatedWebpackModules | null {
-  const program = parseBundle(code)
-  if (!program)
-    return null
+export function locateWebpackModules(code: string, expectedIds: Iterable<string>, options: LocateOptions = {}): LocatedWebpackModules | null {
   const expected = new Set(expectedIds)
+  const scanned = options.scan === false ? null : scanModuleFactories(code, expected)
+  if (scanned) {
+    const { text, blanked } = blankBodies(code, [...scanned.factories.map(factory => factory.body), ...scanned.tailBodies])
+    const program = blanked > 0 ? parseBundle(text) : null
+    const found = program && locateInProgram(program, expected)
+    // The walk picked the scanned factories, and the require function is one the scan kept out of the blanked bodies.
+    if (found && scanned.factories.every(factory => sameRange(found.located.factories.get(factory.id), factory.range))
+      && (scanned.tailBodies.length === 0 || found.requireName === null || scanned.requireNames.includes(found.requireName))) {
+      options.onRead?.('scanned')
+      return found.located
+    }
+  }
+  options.onRead?.('parsed')
+  const program = parseBundle(code)
+  return program ? locateInProgram(program, expected)?.located ?? null : null
+}
+
+function sameRange(a: TextRange | undefined, b: TextRange): boolean {
+  return a !== undefined && a[0] === b[0] && a[1] === b[1]
+}
+
+/** The located factories, and the require function's name the inlined tail was found with. */
+function locateInProgram(program: AnyNode, expected: Set<string>): { located: LocatedWebpackModules, requireName: string | null } | null {
   let best: Candidate | null = null
   /** Object and array literals declared directly in a function body or the program → that body. */
   const declaringBodies = new Map<AnyNode, AnyNode[]>()
@@ -61,15 +100,16 @@ export function locateWebpackModules(code: string, expectedIds: Iterable<string>
   const found = best as Candidate | null
   if (found) {
     const body = declaringBodies.get(found.node)
-    return { factories: found.factories, inlinedTail: body ? findInlinedTail(body, found.node) : null }
+    const { tail, requireName } = body ? findInlinedTail(body, found.node) : { tail: null, requireName: null }
+    return { located: { factories: found.factories, inlinedTail: tail }, requireName }
   }
   // Every module of the chunk inlined: the bootstrap's modules object is empty (`var t={}`).
   for (const [literal, body] of declaringBodies) {
     if (literal.type !== 'ObjectExpression' || (literal.properties as unknown[]).length > 0)
       continue
-    const inlinedTail = findInlinedTail(body, literal)
-    if (inlinedTail)
-      return { factories: new Map(), inlinedTail }
+    const { tail, requireName } = findInlinedTail(body, literal)
+    if (tail)
+      return { located: { factories: new Map(), inlinedTail: tail }, requireName }
   }
   return null
 }
@@ -186,11 +226,11 @@ function readBodyStatements(node: AnyNode): AnyNode[] | null {
  * modules object (`statements`). Its body is runtime (the module cache, `__webpack_require__`, runtime parts assigning `__webpack_require__.x`), then
  * whatever webpack inlined or the startup call. Returns the range after the last runtime part.
  */
-function findInlinedTail(statements: AnyNode[], modulesNode: AnyNode): TextRange | null {
+function findInlinedTail(statements: AnyNode[], modulesNode: AnyNode): { tail: TextRange | null, requireName: string | null } {
   const modulesName = findDeclaredName(statements, modulesNode)
   const requireName = modulesName === null ? null : findRequireName(statements, modulesName)
   if (requireName === null)
-    return null
+    return { tail: null, requireName }
   // Statements, with comma sequences split into their parts (terser joins statements with commas).
   const parts = statements.flatMap(statement => statement.type === 'ExpressionStatement' && (statement.expression as AnyNode).type === 'SequenceExpression'
     ? (statement.expression as AnyNode).expressions as AnyNode[]
@@ -204,8 +244,8 @@ function findInlinedTail(statements: AnyNode[], modulesNode: AnyNode): TextRange
   }
   const tail = parts.slice(lastRuntime + 1).filter(part => !(part.type === 'ExpressionStatement' && typeof part.directive === 'string'))
   if (lastRuntime === -1 || tail.length === 0)
-    return null
-  return [tail[0]!.start, tail.at(-1)!.end]
+    return { tail: null, requireName }
+  return { tail: [tail[0]!.start, tail.at(-1)!.end], requireName }
 }
 
 function findDeclaredName(statements: AnyNode[], init: AnyNode): string | null {

@@ -10,14 +10,20 @@
  * giving them a factory: the bootstrap's code after its last runtime part goes to them. What no
  * module owns (the runtime, the chunk wrapper) stays glue. Files that cannot be parsed, or whose
  * factories are not found, keep the core's size-share estimate.
+ *
+ * With a range cache (`webpack-range-cache.ts`), a file whose content, module list and weighed
+ * sources are what they were in an earlier build gets its ranges from there, without a parse.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { CollectedBuild, CollectedChunk } from '@weighbridge/core'
-import type { WebpackStats, WebpackStatsChunk, WebpackStatsModule } from '../importers/webpack-stats'
+import { hashBytes } from '@weighbridge/core'
+import type { WebpackStats, WebpackStatsModule } from '../importers/webpack-stats'
 import { innerModulesOf, isCssModule, isRealModule, resolveModuleResource } from '../importers/webpack-stats'
 import type { TextRange } from './locate-webpack-modules'
 import { locateWebpackModules } from './locate-webpack-modules'
+import type { CachedRanges, WebpackRangeCache } from './webpack-range-cache'
+import { rangeCacheKey } from './webpack-range-cache'
 
 const JS_FILE = /\.(?:m|c)?js$/
 /** Keeps a byte order mark, so text positions and byte offsets stay aligned. */
@@ -34,11 +40,17 @@ export interface WebpackRangeContext {
   root: string
   /** Absolute folder of the emitted files. */
   outputPath: string
+  /** Ranges located in earlier builds (`webpack-range-cache.ts`): an unchanged file is not parsed again. */
+  cache?: WebpackRangeCache
+  /** Called for each file located (not taken from the cache): how it was read (the timing log, tests). */
+  onRead?: (how: 'scanned' | 'parsed') => void
 }
 
 /**
  * Sets `chunk.ranges` on the JS chunk files of `collected` that carry no source map. `stats` are the
- * ones `collected` was made from (`STATS_OPTIONS`: chunk modules, nested modules, ids, reasons).
+ * ones `collected` was made from (chunk membership from `chunks[].modules` or `modules[].chunks`,
+ * nested modules, ids, reasons). Fills `contentHash` of the files it looks at (the cache key; the
+ * measurer and the reuse key take it from there).
  */
 export function attachWebpackModuleRanges(collected: CollectedBuild, stats: WebpackStats, context: WebpackRangeContext): void {
   const filesByName = new Map(collected.files.map(file => [file.fileName, file]))
@@ -53,24 +65,81 @@ export function attachWebpackModuleRanges(collected: CollectedBuild, stats: Webp
     return weight
   }
   const topModules = (stats.modules ?? []).filter(m => isRealModule(m) && m.orphan !== true)
+  let modulesByChunk: Map<string | number, WebpackStatsModule[]> | undefined
   for (const statsChunk of stats.chunks ?? []) {
     const jsFile = (statsChunk.files ?? []).find(file => JS_FILE.test(file))
     const file = jsFile === undefined ? undefined : filesByName.get(path.resolve(context.outputPath, jsFile))
     if (!file?.chunk || file.chunk.map || file.chunk.ranges || file.chunk.modules.length === 0)
       continue
-    const modules = listChunkModules(statsChunk, topModules).filter(m => !isCssModule(m))
-    const text = typeof file.contents === 'string' ? file.contents : textDecoder.decode(file.contents)
+    const chunk = file.chunk
+    const chunkModules = Array.isArray(statsChunk.modules)
+      ? statsChunk.modules.filter(m => isRealModule(m) && m.orphan !== true)
+      : (modulesByChunk ??= groupByChunk(topModules)).get(statsChunk.id ?? '') ?? []
+    const modules = chunkModules.filter(m => !isCssModule(m))
     const byteLength = typeof file.contents === 'string' ? Buffer.byteLength(file.contents) : file.contents.length
-    const ranges = locateChunkRanges(text, modules, file.chunk, context.root, weighPart)
+    const shape = { byteLength, moduleCount: chunk.modules.length }
+    const key = context.cache && rangeCacheKey(file.contentHash ??= hashBytes(file.contents), describeChunk(modules, chunk, context.root))
+    const cached = key ? context.cache!.get(key, shape) : undefined
+    let ranges: CachedRanges | null
+    if (cached !== undefined) {
+      ranges = cached
+    }
+    else {
+      const text = typeof file.contents === 'string' ? file.contents : textDecoder.decode(file.contents)
+      const located = locateChunkRanges(text, modules, chunk, context, weighPart)
+      ranges = located && { method: located.method, segments: toByteSegments(located.segments, text, byteLength) }
+      if (key)
+        context.cache!.set(key, ranges)
+    }
     if (ranges)
-      file.chunk.ranges = { method: ranges.method, segments: toByteSegments(ranges.segments, text, byteLength) }
+      chunk.ranges = ranges
   }
 }
 
-function listChunkModules(chunk: WebpackStatsChunk, topModules: WebpackStatsModule[]): WebpackStatsModule[] {
-  if (Array.isArray(chunk.modules))
-    return chunk.modules.filter(isRealModule)
-  return topModules.filter(m => (m.chunks ?? []).includes(chunk.id ?? ''))
+/** Stats without `chunks[].modules`: each chunk's modules from `modules[].chunks`, in the stats' order. */
+function groupByChunk(topModules: WebpackStatsModule[]): Map<string | number, WebpackStatsModule[]> {
+  const byChunk = new Map<string | number, WebpackStatsModule[]>()
+  for (const m of topModules) {
+    for (const chunkId of m.chunks ?? []) {
+      const list = byChunk.get(chunkId)
+      if (list)
+        list.push(m)
+      else byChunk.set(chunkId, [m])
+    }
+  }
+  return byChunk
+}
+
+/**
+ * Everything besides the file's bytes that its ranges are made from: the chunk's module list (the
+ * segment keys index it), each stats module's id, parts, sizes and entry flag, and for the parts
+ * whose code size may split a shared range (concatenated modules, inlined entries) the size and
+ * mtime of their source file (`measureCodeSize` reads it).
+ */
+function describeChunk(modules: WebpackStatsModule[], chunk: CollectedChunk, root: string): string {
+  const described = modules.map((m) => {
+    const entry = isEntryModule(m)
+    const inner = innerModulesOf(m)
+    const parts = (inner.length > 0 ? inner : [m]).map((part) => {
+      const resource = resolveModuleResource(part, root)
+      return inner.length > 0 || entry ? [resource, part.size ?? null, stampSource(resource)] : [resource, part.size ?? null]
+    })
+    return [m.id ?? null, entry, parts]
+  })
+  return JSON.stringify([chunk.modules.map(m => m.id), described])
+}
+
+/** `size:mtime` of a script source `measureCodeSize` would read; null for anything else. */
+function stampSource(resource: string): string | null {
+  if (!path.isAbsolute(resource) || !SCRIPT_FILE.test(resource))
+    return null
+  try {
+    const stats = statSync(resource, { throwIfNoEntry: false })
+    return stats ? `${stats.size}:${stats.mtimeMs}` : null
+  }
+  catch {
+    return null
+  }
 }
 
 function isEntryModule(m: WebpackStatsModule): boolean {
@@ -82,7 +151,8 @@ interface TextSegment { start: number, end: number, key: number }
 const SCRIPT_FILE = /\.(?:[mc]?[jt]sx?)$/
 const BLOCK_COMMENT = /\/\*[\s\S]*?\*\//g
 const LINE_COMMENT = /(^|\s)\/\/.*$/gm
-const NOT_SPACE = /\S/g
+/** Counting what is left after removing the whitespace: `match(/\S/g)` built an array of every character (5x slower on chart.js and moment). */
+const WHITESPACE = /\s+/g
 
 /** Characters of a script's source that are code (comments and whitespace left out); null when it is no readable script. */
 function measureCodeSize(resource: string): number | null {
@@ -95,12 +165,13 @@ function measureCodeSize(resource: string): number | null {
   catch {
     return null
   }
-  return source.replace(BLOCK_COMMENT, '').replace(LINE_COMMENT, '$1').match(NOT_SPACE)?.length ?? 0
+  return source.replace(BLOCK_COMMENT, '').replace(LINE_COMMENT, '$1').replace(WHITESPACE, '').length
 }
 
-function locateChunkRanges(text: string, modules: WebpackStatsModule[], chunk: CollectedChunk, root: string, weighPart: (part: WebpackStatsModule) => number): { method: 'exact' | 'estimated', segments: TextSegment[] } | null {
+function locateChunkRanges(text: string, modules: WebpackStatsModule[], chunk: CollectedChunk, context: WebpackRangeContext, weighPart: (part: WebpackStatsModule) => number): { method: 'exact' | 'estimated', segments: TextSegment[] } | null {
+  const { root } = context
   const withIds = modules.filter(m => m.id !== null && m.id !== undefined)
-  const located = locateWebpackModules(text, withIds.map(m => String(m.id)))
+  const located = locateWebpackModules(text, withIds.map(m => String(m.id)), { onRead: context.onRead })
   if (!located)
     return null
   const pieces: Piece[] = []

@@ -163,8 +163,9 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
   const topModules = (stats.modules ?? []).filter(m => isRealModule(m) && m.orphan !== true)
   const hasChunkModules = statsChunks.some(c => Array.isArray(c.modules))
   if (hasChunkModules) {
+    // Rspack also lists a part under the chunk of its concatenated module (as an orphan): once is enough.
     for (const chunk of statsChunks)
-      chunkModules.set(chunk.id ?? '', (chunk.modules ?? []).filter(isRealModule))
+      chunkModules.set(chunk.id ?? '', (chunk.modules ?? []).filter(m => isRealModule(m) && m.orphan !== true))
   }
   else {
     for (const m of topModules) {
