@@ -23,8 +23,12 @@
  *
  * Never throws on odd input (a mis-scanned regex or template only costs anchors), and runs in
  * O(n log n) (hashing, a longest increasing subsequence): it runs on every chunk of every build.
+ * Mostly once per process, so its speed is mostly how soon V8 runs it compiled: the per-token loops
+ * are small functions (compiled sooner, in less time), the scanner reads typed arrays, and a small
+ * chunk aligned first gives V8 feedback for every branch (see `WARM_UP_CODES`).
  */
 import type { ByteSegment } from './measure/types'
+import { Buffer } from 'node:buffer'
 import { createByteOffsetConverter } from './utf8-offsets'
 
 /** Growable parallel int arrays: one entry per token. */
@@ -43,12 +47,16 @@ class TokenList {
     this.ends = new Int32Array(size)
   }
 
-  /** Makes room for one more token (the scanner writes the arrays directly: it is the hot loop). */
-  grow(): void {
-    const size = this.hashes.length * 2
+  /** Makes room for `more` tokens (the scanner writes the arrays directly: it is the hot loop). */
+  reserve(more: number): void {
+    if (this.length + more <= this.hashes.length)
+      return
+    let size = this.hashes.length * 2
+    while (size < this.length + more)
+      size *= 2
     const grow = (from: Int32Array): Int32Array => {
       const to = new Int32Array(size)
-      to.set(from)
+      to.set(from.subarray(0, this.length))
       return to
     }
     this.hashes = grow(this.hashes)
@@ -57,7 +65,8 @@ class TokenList {
   }
 }
 
-const FNV_OFFSET = 0x811C9DC5
+/** FNV-1a's offset basis 0x811C9DC5 as an int32 (the same hashes: they only ever see its low 32 bits). */
+const FNV_OFFSET = -0x7EE3623B
 const FNV_PRIME = 0x01000193
 
 /** Finishes an FNV-1a hash of `length` characters (mixes the length in, spreads the bits). */
@@ -146,6 +155,34 @@ function isIdentifierStart(code: number): boolean {
   return code < 128 ? (ASCII_CLASS[code]! & START) !== 0 : code >= 128 && code !== 0xA0 && code !== 0xFEFF && code !== 0x2028 && code !== 0x2029
 }
 
+/**
+ * What the scanner does at each UTF-16 code unit, one table lookup for all 65,536 (a switch on it,
+ * not a chain of comparisons). The identifier parts are the lowest two, so `class <= DIGIT` tests
+ * for one. `scanTokens` writes these as numbers: V8 reads a module-level constant from memory at
+ * each use, and the scanner's loops run per character.
+ */
+const WORD = 0
+const DIGIT = 1
+const PUNCTUATION = 2
+const BLANK = 3
+const QUOTE = 4
+const SLASH = 5
+const BACKTICK = 6
+const OPEN_BRACE = 7
+const CLOSE_BRACE = 8
+const CLOSE_BRACKET = 9
+const DOT = 10
+/** Non-ASCII code units are identifier characters (except Unicode spaces), as `isIdentifierPart` says. */
+const CHAR_CLASS = new Uint8Array(65536)
+for (let char = 0; char < 128; char++) {
+  const ascii = ASCII_CLASS[char]!
+  CHAR_CLASS[char] = ascii === SPACE ? BLANK : (ascii & START) !== 0 ? WORD : (ascii & PART) !== 0 ? DIGIT : PUNCTUATION
+}
+for (const char of [0xA0, 0xFEFF, 0x2028, 0x2029])
+  CHAR_CLASS[char] = BLANK
+for (const [char, kind] of [[34, QUOTE], [39, QUOTE], [47, SLASH], [96, BACKTICK], [123, OPEN_BRACE], [125, CLOSE_BRACE], [41, CLOSE_BRACKET], [93, CLOSE_BRACKET], [46, DOT]])
+  CHAR_CLASS[char!] = kind!
+
 /** Whether the comment text [start, end) is one minifiers keep: `/*! ...`, `//! ...`, `@license`, `@preserve`. */
 function isLegalComment(code: string, start: number, end: number): boolean {
   if (code.charCodeAt(start) === 33)
@@ -160,31 +197,134 @@ function isLegalComment(code: string, start: number, end: number): boolean {
 /** The longest a regular expression literal may be before we call the `/` a division. */
 const MAX_REGEX_LENGTH = 2000
 
+/** The FNV-1a hash of the regular expression body `scanRegex` last found (its second result). */
+let regexHash = 0
+
 /**
- * Appends the surviving tokens of `code` to `tokens`. With `weighted`, `starts`/`ends` get the
- * running minified-size estimate (starting at `weight`) instead of positions; returns the weight at
- * the end of the code.
+ * The closing `/` of the regular expression literal opening at `start`, or -1 when there is none
+ * on its line within `MAX_REGEX_LENGTH` (then the `/` was a division). Out of `scanTokens`' loop:
+ * rare code there makes its compiled code larger and slower to come.
  */
-function scanTokens(code: string, tokens: TokenList, weighted: boolean, weight: number): number {
-  const length = code.length
-  /** Brace depth at each open `${` of a template literal. */
-  const templates: number[] = []
-  let braceDepth = 0
-  let regexAllowed = true
-  let afterDot = false
-  let index = 0
-  let { hashes, starts, ends, length: count } = tokens
-  /** The scan is inside template literal text (after its backtick or the `}` closing a `${`). */
-  let inTemplate = false
-  while (index < length) {
-    // At most one token per iteration: room for it first.
-    if (count === hashes.length) {
-      tokens.length = count
-      tokens.grow()
-      hashes = tokens.hashes
-      starts = tokens.starts
-      ends = tokens.ends
+function scanRegex(code: string, start: number): number {
+  const limit = Math.min(code.length, start + MAX_REGEX_LENGTH)
+  let cursor = start + 1
+  let inClass = false
+  let hash = FNV_OFFSET
+  while (cursor < limit) {
+    const inner = code.charCodeAt(cursor)
+    if (inner === 10 || inner === 13)
+      return -1
+    hash = Math.imul(hash ^ inner, FNV_PRIME)
+    if (inner === 92) {
+      hash = Math.imul(cursor + 1 < code.length ? hash ^ code.charCodeAt(cursor + 1) : hash, FNV_PRIME)
+      cursor += 2
+      continue
     }
+    if (inner === 91) {
+      inClass = true
+    }
+    else if (inner === 93) {
+      inClass = false
+    }
+    else if (inner === 47 && !inClass) {
+      regexHash = hash
+      return cursor
+    }
+    cursor++
+  }
+  return -1
+}
+
+/** The end of the comment opening at `start` (after the newline of a line comment). */
+function skipComment(code: string, start: number): number {
+  const isLine = code.charCodeAt(start + 1) === 47
+  const close = isLine ? code.indexOf('\n', start + 2) : code.indexOf('*/', start + 2)
+  return close === -1 ? code.length : close + (isLine ? 1 : 2)
+}
+
+/** How much of the code one `scanTokens` call scans (about). */
+const SCAN_SLICE = 8192
+
+/**
+ * Where a scan of one code stands. The scan goes a slice at a time: a call running long in its loop
+ * keeps running interpreted until V8 has compiled a second version to enter the loop with, while
+ * the next slice's call runs the compiled code as soon as there is one. And room for the slice's
+ * tokens is made once, not checked per character.
+ */
+class Scanner {
+  code = ''
+  /** The code units of `code` and a 0 after them (see `copyCodeUnits`). */
+  chars: Uint16Array
+  index = 0
+  weight = 0
+  braceDepth = 0
+  regexAllowed = true
+  afterDot = false
+  /** The scan is inside template literal text (after its backtick or the `}` closing a `${`). */
+  inTemplate = false
+  /** Brace depth at each open `${` of a template literal, `templateCount` of them. */
+  templates: Int32Array = new Int32Array(16)
+  templateCount = 0
+
+  /** Room for codes of `length` code units (more when needed); `slice`: see `SCAN_SLICE`. */
+  constructor(length: number, private readonly slice = SCAN_SLICE) {
+    this.chars = new Uint16Array(length + 1)
+  }
+
+  /**
+   * Appends the surviving tokens of `code` to `tokens`. With `weighted`, `starts`/`ends` get the
+   * running minified-size estimate (starting at `weight`) instead of positions; returns the weight
+   * at the end of the code.
+   */
+  scan(code: string, tokens: TokenList, weighted: boolean, weight: number): number {
+    this.code = code
+    this.chars = copyCodeUnits(code, this.chars)
+    this.index = 0
+    this.weight = weight
+    this.braceDepth = 0
+    this.regexAllowed = true
+    this.afterDot = false
+    this.inTemplate = false
+    this.templateCount = 0
+    while (this.index < code.length) {
+      const until = Math.min(code.length, this.index + this.slice)
+      // Every token starts in the slice and takes two characters or more: room for all first.
+      tokens.reserve(((until - this.index) >>> 1) + 1)
+      scanTokens(this, tokens, weighted, until)
+    }
+    return this.weight
+  }
+
+  /** Notes an open `${` (at this brace depth). */
+  openTemplateExpression(): void {
+    if (this.templateCount === this.templates.length) {
+      const grown = new Int32Array(this.templates.length * 2)
+      grown.set(this.templates)
+      this.templates = grown
+    }
+    this.templates[this.templateCount++] = this.braceDepth
+  }
+}
+
+/**
+ * Scans `scanner`'s code from its position on, appending the surviving tokens to `tokens`, until
+ * the first token starting at `until` or later (the state is the scanner's in between).
+ *
+ * `chars` holds the code units and a 0 after them (see `copyCodeUnits`): the hot loop of the whole
+ * alignment reads every character of the file and of every module, and a typed array read is
+ * cheaper than `charCodeAt` in every tier of V8. The 0 stops the inner loops without a bounds check
+ * and reads like `charCodeAt`'s NaN past the end (no class, `^ 0` and `| 0` keep the value).
+ * Numbers instead of the module's constants (see `CHAR_CLASS`; 0x01000193 is the FNV prime), rare
+ * tokens in functions of their own.
+ */
+function scanTokens(scanner: Scanner, tokens: TokenList, weighted: boolean, until: number): void {
+  const { code, chars } = scanner
+  const length = code.length
+  const classes = CHAR_CLASS
+  let { index, weight, braceDepth, regexAllowed, afterDot, inTemplate } = scanner
+  const { hashes, starts, ends } = tokens
+  let count = tokens.length
+  while (index < until) {
     if (inTemplate) {
       // Template text up to its closing backtick or next `${` (one token either way).
       const start = index
@@ -193,13 +333,13 @@ function scanTokens(code: string, tokens: TokenList, weighted: boolean, weight: 
       inTemplate = false
       index = length
       while (cursor < length) {
-        const char = code.charCodeAt(cursor)
+        const char = chars[cursor]!
         if (char === 92) {
-          hash = Math.imul(Math.imul(hash ^ char, FNV_PRIME) ^ code.charCodeAt(cursor + 1), FNV_PRIME)
+          hash = Math.imul(Math.imul(hash ^ char, 0x01000193) ^ chars[cursor + 1]!, 0x01000193)
           cursor += 2
           continue
         }
-        const opensExpression = char === 36 && code.charCodeAt(cursor + 1) === 123
+        const opensExpression = char === 36 && chars[cursor + 1] === 123
         if (char === 96 || opensExpression) {
           const end = cursor + (opensExpression ? 2 : 1)
           if (cursor > start) {
@@ -209,135 +349,151 @@ function scanTokens(code: string, tokens: TokenList, weighted: boolean, weight: 
           }
           weight += end - start
           regexAllowed = opensExpression
-          if (opensExpression)
-            templates.push(braceDepth)
+          if (opensExpression) {
+            scanner.braceDepth = braceDepth
+            scanner.openTemplateExpression()
+          }
           index = end
           break
         }
-        hash = Math.imul(hash ^ char, FNV_PRIME)
+        hash = Math.imul(hash ^ char, 0x01000193)
         cursor++
       }
       continue
     }
-    const char = code.charCodeAt(index)
-    if (char < 128 ? ASCII_CLASS[char] === SPACE : isWhitespace(char)) {
-      index++
-      while (index < length && isWhitespace(code.charCodeAt(index)))
-        index++
-      continue
-    }
-    if (isIdentifierStart(char)) {
-      let hash = Math.imul(FNV_OFFSET ^ char, FNV_PRIME)
-      let end = index + 1
-      while (end < length) {
-        const inner = code.charCodeAt(end)
-        if (!isIdentifierPart(inner))
-          break
-        hash = Math.imul(hash ^ inner, FNV_PRIME)
-        end++
-      }
-      const size = end - index
-      if (size === 1) {
-        // A mangled name (no keyword is one letter): no token, weighs itself.
-        weight++
-        regexAllowed = false
+    const char = chars[index]!
+    switch (classes[char]) {
+      case 0: { // WORD
+        let hash = Math.imul(FNV_OFFSET ^ char, 0x01000193)
+        let end = index + 1
+        let inner = chars[end]!
+        while (classes[inner]! <= 1) { // WORD or DIGIT
+          hash = Math.imul(hash ^ inner, 0x01000193)
+          inner = chars[++end]!
+        }
+        const size = end - index
+        if (size === 1) {
+          // A mangled name (no keyword is one letter): no token, weighs itself.
+          weight++
+          regexAllowed = false
+          afterDot = false
+          index = end
+          continue
+        }
+        hash = finishHash(hash, size)
+        const flags = lookUpWord(hash)
+        let wordWeight = size
+        if (weighted && size > MANGLED_NAME_WEIGHT && !afterDot && flags === 0) {
+          // A local name unless it is an object key (`name:`; `a ? name : b` is rarer).
+          let next = end
+          while (classes[chars[next]!] === 3) // BLANK
+            next++
+          if (chars[next] !== 58)
+            wordWeight = MANGLED_NAME_WEIGHT
+        }
+        hashes[count] = hash
+        starts[count] = weighted ? weight : index
+        ends[count++] = weighted ? weight + wordWeight : end
+        weight += wordWeight
+        regexAllowed = (flags & BEFORE_REGEX) !== 0 && !afterDot
         afterDot = false
         index = end
         continue
       }
-      hash = finishHash(hash, size)
-      const flags = lookUpWord(hash)
-      let wordWeight = size
-      if (weighted && size > MANGLED_NAME_WEIGHT && !afterDot && flags === 0) {
-        // A local name unless it is an object key (`name:`; `a ? name : b` is rarer).
-        let next = end
-        while (next < length && isWhitespace(code.charCodeAt(next)))
-          next++
-        if (code.charCodeAt(next) !== 58)
-          wordWeight = MANGLED_NAME_WEIGHT
-      }
-      hashes[count] = hash
-      starts[count] = weighted ? weight : index
-      ends[count++] = weighted ? weight + wordWeight : end
-      weight += wordWeight
-      regexAllowed = (flags & BEFORE_REGEX) !== 0 && !afterDot
-      afterDot = false
-      index = end
-      continue
-    }
-    if (char === 34 || char === 39) {
-      let cursor = index + 1
-      let hash = FNV_OFFSET
-      while (cursor < length) {
-        const inner = code.charCodeAt(cursor)
-        if (inner === char || inner === 10)
-          break
-        hash = Math.imul(hash ^ inner, FNV_PRIME)
-        if (inner === 92) {
-          hash = Math.imul(hash ^ code.charCodeAt(cursor + 1), FNV_PRIME)
-          cursor += 2
+      case 2: // PUNCTUATION
+        weight++
+        index++
+        afterDot = false
+        regexAllowed = true
+        continue
+      case 3: // BLANK
+        index++
+        while (classes[chars[index]!] === 3)
+          index++
+        continue
+      case 4: { // QUOTE
+        let cursor = index + 1
+        let hash = FNV_OFFSET
+        while (cursor < length) {
+          const inner = chars[cursor]!
+          if (inner === char || inner === 10)
+            break
+          hash = Math.imul(hash ^ inner, 0x01000193)
+          if (inner === 92) {
+            hash = Math.imul(hash ^ chars[cursor + 1]!, 0x01000193)
+            cursor += 2
+          }
+          else {
+            cursor++
+          }
         }
-        else {
-          cursor++
+        const end = Math.min(cursor, length)
+        if (end > index + 1) {
+          hashes[count] = finishHash(hash, end - index - 1)
+          starts[count] = weighted ? weight : index + 1
+          ends[count++] = weighted ? weight + end + 1 - index : end
         }
-      }
-      const end = Math.min(cursor, length)
-      if (end > index + 1) {
-        hashes[count] = finishHash(hash, end - index - 1)
-        starts[count] = weighted ? weight : index + 1
-        ends[count++] = weighted ? weight + end + 1 - index : end
-      }
-      weight += end + 1 - index
-      index = end + 1
-      regexAllowed = false
-      afterDot = false
-      continue
-    }
-    if (char === 47) {
-      const next = code.charCodeAt(index + 1)
-      if (next === 47 || next === 42) {
-        const close = next === 47 ? code.indexOf('\n', index + 2) : code.indexOf('*/', index + 2)
-        const end = close === -1 ? length : close + (next === 47 ? 1 : 2)
-        // Minifiers drop comments but keep legal ones (`/*!`, `//!`, `@license`, `@preserve`).
-        if (weighted && isLegalComment(code, index + 2, end))
-          weight += end - index
-        index = end
+        weight += end + 1 - index
+        index = end + 1
+        regexAllowed = false
+        afterDot = false
         continue
       }
-      if (regexAllowed) {
-        let cursor = index + 1
-        let inClass = false
-        let closed = -1
-        let hash = FNV_OFFSET
-        const limit = Math.min(length, index + MAX_REGEX_LENGTH)
-        while (cursor < limit) {
-          const inner = code.charCodeAt(cursor)
-          if (inner === 10 || inner === 13)
-            break
-          hash = Math.imul(hash ^ inner, FNV_PRIME)
-          if (inner === 92) {
-            hash = Math.imul(hash ^ code.charCodeAt(cursor + 1), FNV_PRIME)
-            cursor += 2
-            continue
-          }
-          if (inner === 91) {
-            inClass = true
-          }
-          else if (inner === 93) {
-            inClass = false
-          }
-          else if (inner === 47 && !inClass) {
-            closed = cursor
-            break
-          }
-          cursor++
+      case 9: // CLOSE_BRACKET
+        weight++
+        index++
+        afterDot = false
+        regexAllowed = false
+        continue
+      case 10: // DOT
+        weight++
+        index++
+        // Not the dots of a spread (`...name`).
+        afterDot = chars[index] !== 46 && (index < 2 || chars[index - 2] !== 46)
+        regexAllowed = false
+        continue
+      case 7: // OPEN_BRACE
+        weight++
+        index++
+        afterDot = false
+        braceDepth++
+        regexAllowed = true
+        continue
+      case 8: // CLOSE_BRACE
+        weight++
+        index++
+        afterDot = false
+        if (scanner.templateCount > 0 && scanner.templates[scanner.templateCount - 1] === braceDepth) {
+          scanner.templateCount--
+          weight--
+          inTemplate = true
+          continue
         }
+        braceDepth = Math.max(0, braceDepth - 1)
+        regexAllowed = true
+        continue
+      case 6: // BACKTICK
+        index++
+        inTemplate = true
+        afterDot = false
+        continue
+      case 5: { // SLASH
+        const next = chars[index + 1]!
+        if (next === 47 || next === 42) {
+          const end = skipComment(code, index)
+          // Minifiers drop comments but keep legal ones (`/*!`, `//!`, `@license`, `@preserve`).
+          if (weighted && isLegalComment(code, index + 2, end))
+            weight += end - index
+          index = end
+          continue
+        }
+        const closed = regexAllowed ? scanRegex(code, index) : -1
         if (closed !== -1) {
           let end = closed + 1
-          while (end < length && isIdentifierPart(code.charCodeAt(end)))
+          while (classes[chars[end]!]! <= 1)
             end++
           if (closed > index + 1) {
-            hashes[count] = finishHash(hash, closed - index - 1)
+            hashes[count] = finishHash(regexHash, closed - index - 1)
             starts[count] = weighted ? weight : index + 1
             ends[count++] = weighted ? weight + end - index : closed
           }
@@ -347,118 +503,132 @@ function scanTokens(code: string, tokens: TokenList, weighted: boolean, weight: 
           afterDot = false
           continue
         }
-      }
-      weight++
-      index++
-      regexAllowed = true
-      afterDot = false
-      continue
-    }
-    if (char === 96) {
-      index++
-      inTemplate = true
-      afterDot = false
-      continue
-    }
-    if (char >= 48 && char <= 57) {
-      let end = index + 1
-      while (end < length) {
-        const inner = code.charCodeAt(end)
-        if (isIdentifierPart(inner) || inner === 46)
-          end++
-        else if ((inner === 43 || inner === 45) && (code.charCodeAt(end - 1) | 32) === 101 && (code.charCodeAt(index + 1) | 32) !== 120)
-          end++
-        else
-          break
-      }
-      weight += end - index
-      index = end
-      regexAllowed = false
-      afterDot = false
-      continue
-    }
-    // Punctuation.
-    weight++
-    index++
-    afterDot = false
-    if (char === 123) {
-      braceDepth++
-      regexAllowed = true
-    }
-    else if (char === 125) {
-      if (templates.length > 0 && templates[templates.length - 1] === braceDepth) {
-        templates.pop()
-        weight--
-        inTemplate = true
+        weight++
+        index++
+        regexAllowed = true
+        afterDot = false
         continue
       }
-      braceDepth = Math.max(0, braceDepth - 1)
-      regexAllowed = true
-    }
-    else if (char === 41 || char === 93) {
-      regexAllowed = false
-    }
-    else if (char === 46) {
-      afterDot = code.charCodeAt(index) !== 46 && code.charCodeAt(index - 2) !== 46
-      regexAllowed = false
-    }
-    else {
-      regexAllowed = true
+      default: { // DIGIT: a number literal (with its exponent's sign, unless hexadecimal)
+        let end = index + 1
+        while (true) {
+          const inner = chars[end]!
+          if (classes[inner]! <= 1 || inner === 46)
+            end++
+          else if ((inner === 43 || inner === 45) && (chars[end - 1]! | 32) === 101 && (chars[index + 1]! | 32) !== 120)
+            end++
+          else
+            break
+        }
+        weight += end - index
+        index = end
+        regexAllowed = false
+        afterDot = false
+        continue
+      }
     }
   }
   tokens.length = count
-  return weight
+  scanner.index = index
+  scanner.weight = weight
+  scanner.braceDepth = braceDepth
+  scanner.regexAllowed = regexAllowed
+  scanner.afterDot = afterDot
+  scanner.inTemplate = inTemplate
 }
 
-/** Open addressing hash table from token hash to (count, last index) on each side; O(1) clear. */
-class TokenTable {
-  private capacity = 0
-  private mask = 0
-  private generation = 0
-  private stamps = new Int32Array(0)
-  private keys = new Int32Array(0)
-  /** Occurrences in the file window / in the modules window. */
-  fileCount = new Int32Array(0)
-  fileIndex = new Int32Array(0)
-  moduleCount = new Int32Array(0)
+/**
+ * The surviving tokens of `code` as the alignment sees them (see `Scanner.scan`: `weighted` for a
+ * module's code), scanned `slice` characters at a time, and the weight at its end. For tests: the
+ * tokens must not depend on `slice`.
+ */
+export function scanCode(code: string, weighted: boolean, slice?: number): { hashes: Int32Array, starts: Int32Array, ends: Int32Array, weight: number } {
+  const tokens = new TokenList(16)
+  const weight = new Scanner(code.length, slice).scan(code, tokens, weighted, 0)
+  const { hashes, starts, ends, length } = tokens
+  return { hashes: hashes.slice(0, length), starts: starts.slice(0, length), ends: ends.slice(0, length), weight }
+}
 
-  /** Empties the table, making room for `entries` keys. */
-  reset(entries: number): void {
-    const needed = Math.max(16, entries * 2)
-    if (needed > this.capacity) {
-      let capacity = 16
-      while (capacity < needed)
+/** Whether typed arrays are little-endian here, like the `utf16le` bytes `copyCodeUnits` writes. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
+/**
+ * `chars` (grown when too small) holding the code units of `code` and a 0 after them: a native
+ * copy (UTF-16 as it is, lone surrogates too).
+ */
+function copyCodeUnits(code: string, chars: Uint16Array): Uint16Array {
+  if (chars.length <= code.length)
+    chars = new Uint16Array(Math.max(code.length + 1, chars.length * 2))
+  const bytes = Buffer.from(chars.buffer, chars.byteOffset, code.length * 2)
+  bytes.write(code, 0, 'utf16le')
+  if (!LITTLE_ENDIAN)
+    bytes.swap16()
+  chars[code.length] = 0
+  return chars
+}
+
+/**
+ * Numbers the distinct token hashes of the file's tokens [from, to) 0, 1, 2, ... in `fileIds`, and
+ * gives each module token its hash's number in `moduleIds`; -1 where the other side lacks the hash
+ * (the module's renamed local names, the file's glue): those tokens can never anchor. Returns how
+ * many numbers were given. The windows then count per number in a small array, not per hash in a
+ * hash table as large as the file.
+ */
+function numberTokens(file: TokenList, from: number, to: number, modules: TokenList, fileIds: Int32Array, moduleIds: Int32Array): number {
+  // Open addressing, keys and numbers interleaved (one cache line per probe), doubled as it fills.
+  // Measured on real chunks, one file token in six or seven is a first sighting: at a slot for
+  // two tokens, most chunks need no growing, and the table stays small enough for the cache.
+  let capacity = 256
+  while (capacity < (to - from) / 2)
+    capacity *= 2
+  let slots = new Int32Array(capacity * 2)
+  let count = 0
+  fileIds.fill(-1)
+  for (let index = from; index < to; index++) {
+    const hash = file.hashes[index]!
+    let slot = (hash ^ (hash >>> 15)) & (capacity - 1)
+    while (slots[slot * 2 + 1] !== 0 && slots[slot * 2] !== hash)
+      slot = (slot + 1) & (capacity - 1)
+    if (slots[slot * 2 + 1] !== 0) {
+      fileIds[index] = slots[slot * 2 + 1]! - 1
+    }
+    else {
+      fileIds[index] = count
+      slots[slot * 2] = hash
+      slots[slot * 2 + 1] = ++count
+      if (count * 2 > capacity) {
+        const old = slots
         capacity *= 2
-      this.capacity = capacity
-      this.mask = capacity - 1
-      this.stamps = new Int32Array(capacity)
-      this.keys = new Int32Array(capacity)
-      this.fileCount = new Int32Array(capacity)
-      this.fileIndex = new Int32Array(capacity)
-      this.moduleCount = new Int32Array(capacity)
-      this.generation = 0
-    }
-    this.generation++
-  }
-
-  /** The slot of `hash`, created when `insert` (else -1 when absent). */
-  slot(hash: number, insert: boolean): number {
-    let slot = (hash ^ (hash >>> 15)) & this.mask
-    while (true) {
-      if (this.stamps[slot] !== this.generation) {
-        if (!insert)
-          return -1
-        this.stamps[slot] = this.generation
-        this.keys[slot] = hash
-        this.fileCount[slot] = 0
-        this.moduleCount[slot] = 0
-        return slot
+        slots = new Int32Array(capacity * 2)
+        for (let at = 0; at < old.length; at += 2) {
+          if (old[at + 1] === 0)
+            continue
+          let moved = (old[at]! ^ (old[at]! >>> 15)) & (capacity - 1)
+          while (slots[moved * 2 + 1] !== 0)
+            moved = (moved + 1) & (capacity - 1)
+          slots[moved * 2] = old[at]!
+          slots[moved * 2 + 1] = old[at + 1]!
+        }
       }
-      if (this.keys[slot] === hash)
-        return slot
-      slot = (slot + 1) & this.mask
     }
   }
+  // Module side: only look up; note which numbers the modules use.
+  const used = new Uint8Array(count)
+  for (let index = 0; index < modules.length; index++) {
+    const hash = modules.hashes[index]!
+    let slot = (hash ^ (hash >>> 15)) & (capacity - 1)
+    while (slots[slot * 2 + 1] !== 0 && slots[slot * 2] !== hash)
+      slot = (slot + 1) & (capacity - 1)
+    const id = slots[slot * 2 + 1]! - 1
+    moduleIds[index] = id
+    if (id >= 0)
+      used[id] = 1
+  }
+  for (let index = from; index < to; index++) {
+    if (used[fileIds[index]!] === 0)
+      fileIds[index] = -1
+  }
+  return count
 }
 
 /**
@@ -514,28 +684,62 @@ export interface AlignOptions {
 }
 
 /**
+ * A small chunk with every kind of token on both sides (comments, a legal one, regular expressions,
+ * nested templates, escapes, numbers, keys, non-ASCII text) and modules with and without anchors.
+ * Aligned twice before the first real chunk of the process: V8 compiles a function with the type
+ * feedback of the branches it has run so far, and when the compiled code reaches another branch
+ * (the first regular expression of a large chunk, the first `${` of a template), it throws the code
+ * away, runs interpreted again and compiles anew, which is what most of the first chunk's time went
+ * to. The twice: V8 only starts recording feedback after a function has run a little.
+ */
+const WARM_UP_CODES = [
+  '/*! kept legal comment */\n// one.js\nconst pattern = /["\'`]\\/[/]+[a-z]{2,}/gi;\nconst half = total / 2 / count;\nexport const greet = (name) => `Grüße ${name.replace(pattern, "x\\n")} — ${`nested ${"inner-🙂"}`}`;\nconst big = 1.5e+3, hex = 0x1F, spread = [...list];\n',
+  '/* two.js */\nconst labels = { shipping: \'Shipping costs\', returns: "Free returns", \'quoted-key\': 1 };\nfunction describeKind(kind) {\n\tif (kind instanceof Object) return typeof labels[kind];\n\treturn labels[kind]?.length;\n}\n',
+  'class Widget extends Base {\n  static create() { return new Widget(`w-${id}`) }\n}\nwhile (ready) { for (const item of items) console.log(item) }\n',
+  'let counter = 0\nfunction next(a) { return a + 1 }\n',
+  'function twice(a, b) { return a * b }\n',
+  'export default function describeShipment(order) { return order.weight > 10 ? "heavy parcel" : \'light parcel\' }\n',
+]
+const WARM_UP_TEXT = 'import{x as e}from"./x.js";/*! kept legal comment */const t=/["\'`]\\/[/]+[a-z]{2,}/gi,n=total/2/count,r=e=>`Grüße ${e.replace(t,`x\\n`)} — nested inner-🙂`,i=1500,a=31,o=[...list];const s={shipping:`Shipping costs`,returns:`Free returns`,"quoted-key":1};function c(e){return e instanceof Object?typeof s[e]:s[e]?.length}class l extends Base{static create(){return new l(`w-${id}`)}}for(;ready;)for(const e of items)console.log(e);let u=0;function d(e){return e+1}function f(e,t){return e*t}function p(e){return e.weight>10?`heavy parcel`:`light parcel`}export{r as greet,c as describeKind,p as default};'
+let warmedUp = false
+
+/**
  * Byte segments of the minified `text` per module (keyed by index in `codes`: each module's
  * pre-minify rendered code, in chunk order), disjoint and sorted; the gaps are glue. `null` when
  * nothing could be aligned (no module code, no token in common).
  */
 export function alignMinifiedModules(text: string, codes: readonly (string | null | undefined)[], options: AlignOptions = {}): ByteSegment[] | null {
+  if (!warmedUp) {
+    warmedUp = true
+    alignMinifiedModules(WARM_UP_TEXT, WARM_UP_CODES)
+    alignMinifiedModules(WARM_UP_TEXT, WARM_UP_CODES)
+  }
   const moduleCount = codes.length
   if (moduleCount === 0 || text.length === 0)
     return null
   // Tokens of the leading imports and the trailing export are glue: they must not anchor a module.
   const [glueEnd, trailingGlue] = findModuleRegion(text)
-  const withCode = codes.flatMap((code, key) => code ? [key] : [])
-  if (withCode.length === 0)
+  let withCode = 0
+  let firstWithCode = -1
+  for (let key = 0; key < moduleCount; key++) {
+    if (codes[key]) {
+      withCode++
+      if (firstWithCode < 0)
+        firstWithCode = key
+    }
+  }
+  if (withCode === 0)
     return null
-  if (withCode.length === 1) {
+  if (withCode === 1) {
     // One module: it owns everything between the imports and the export.
     const toByteOffset = options.toByteOffset ?? createByteOffsetConverter(text)
     const start = toByteOffset(glueEnd)
     const end = toByteOffset(trailingGlue)
-    return end > start ? [{ start, end, key: withCode[0]! }] : []
+    return end > start ? [{ start, end, key: firstWithCode }] : []
   }
+  const scanner = new Scanner(text.length)
   const file = new TokenList(text.length >>> 3)
-  scanTokens(text, file, false, 0)
+  scanner.scan(text, file, false, 0)
   let totalCodeLength = 0
   for (const code of codes)
     totalCodeLength += code ? code.length : 0
@@ -553,7 +757,7 @@ export function alignMinifiedModules(text: string, codes: readonly (string | nul
     moduleStartWeight[key] = weight
     const code = codes[key]
     if (code)
-      weight = scanTokens(code, modules, true, weight)
+      weight = scanner.scan(code, modules, true, weight)
     moduleEndWeight[key] = weight
   }
   moduleFirstToken[moduleCount] = modules.length
@@ -568,76 +772,135 @@ export function alignMinifiedModules(text: string, codes: readonly (string | nul
   while (endToken > firstToken && file.ends[endToken - 1]! > trailingGlue)
     endToken--
 
-  // One table per chunk, reused by its windows (not kept: a large chunk's table is tens of MB).
-  const table = new TokenTable()
-  /** For each module token, the file token it is anchored to (-1: none). */
-  const matchOf = new Int32Array(modules.length).fill(-1)
-  // Windows to search: [module token from, to) × [file token from, to), with their depth.
-  const windows: number[] = [0, modules.length, firstToken, endToken, 0]
-  const candidateModule: number[] = []
-  const candidateFile: number[] = []
-  const candidateSlot: number[] = []
-  while (windows.length > 0) {
-    const depth = windows.pop()!
-    const fileTo = windows.pop()!
-    const fileFrom = windows.pop()!
-    const moduleTo = windows.pop()!
-    const moduleFrom = windows.pop()!
-    if (moduleTo <= moduleFrom || fileTo <= fileFrom)
-      continue
-    table.reset(fileTo - fileFrom)
-    for (let index = fileFrom; index < fileTo; index++) {
-      const slot = table.slot(file.hashes[index]!, true)
-      table.fileCount[slot]!++
-      table.fileIndex[slot] = index
-    }
-    // Module tokens seen once in the file window, at their first sighting in the module window.
-    candidateModule.length = 0
-    candidateSlot.length = 0
-    for (let index = moduleFrom; index < moduleTo; index++) {
-      const slot = table.slot(modules.hashes[index]!, false)
-      if (slot >= 0 && table.fileCount[slot] === 1 && table.moduleCount[slot]!++ === 0) {
-        candidateModule.push(index)
-        candidateSlot.push(slot)
-      }
-    }
-    // ...and only once there too: anchors, in module order.
-    let candidates = 0
-    for (let position = 0; position < candidateModule.length; position++) {
-      const slot = candidateSlot[position]!
-      if (table.moduleCount[slot] === 1) {
-        candidateModule[candidates] = candidateModule[position]!
-        candidateFile[candidates++] = table.fileIndex[slot]!
-      }
-    }
-    candidateModule.length = candidates
-    candidateFile.length = candidates
-    if (candidates === 0)
-      continue
-    const kept = findLongestIncreasing(candidateFile)
-    // Search again between consecutive anchors where the window crosses a module boundary.
-    let previousModule = moduleFrom - 1
-    let previousFile = fileFrom - 1
-    const pushWindow = (nextModule: number, nextFile: number): void => {
-      if (depth + 1 >= MAX_REFINE_DEPTH || nextModule - previousModule < 3 || nextFile - previousFile < 3)
-        return
-      const leftKey = moduleOfToken[Math.max(0, previousModule)]!
-      const rightKey = moduleOfToken[Math.min(modules.length - 1, nextModule)]!
-      if (leftKey !== rightKey)
-        windows.push(previousModule + 1, nextModule, previousFile + 1, nextFile, depth + 1)
-    }
-    for (const position of kept) {
-      const moduleIndex = candidateModule[position]!
-      const fileIndex = candidateFile[position]!
-      matchOf[moduleIndex] = fileIndex
-      pushWindow(moduleIndex, fileIndex)
-      previousModule = moduleIndex
-      previousFile = fileIndex
-    }
-    pushWindow(moduleTo, fileTo)
-  }
-
+  const matchOf = findAnchors(file, firstToken, endToken, modules, moduleOfToken)
   return placeBoundaries(text, codes, { file, modules, matchOf, moduleOfToken, moduleStartWeight, moduleEndWeight, glueEnd, trailingGlue }, options)
+}
+
+/** The windows still to search: a stack of [module token from, to) × [file token from, to) and depth. */
+class WindowStack {
+  data = new Int32Array(5 * 64)
+  size = 0
+
+  push(moduleFrom: number, moduleTo: number, fileFrom: number, fileTo: number, depth: number): void {
+    if (this.size === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2)
+      grown.set(this.data)
+      this.data = grown
+    }
+    const data = this.data
+    data[this.size] = moduleFrom
+    data[this.size + 1] = moduleTo
+    data[this.size + 2] = fileFrom
+    data[this.size + 3] = fileTo
+    data[this.size + 4] = depth
+    this.size += 5
+  }
+}
+
+/**
+ * Counts the file tokens [from, to) per token number in `counts` (entries of four: the window's
+ * `stamp`, the count, the last file token, the count in the module window).
+ */
+function countFileWindow(fileIds: Int32Array, from: number, to: number, counts: Int32Array, stamp: number): void {
+  for (let index = from; index < to; index++) {
+    const at = fileIds[index]! * 4
+    if (at < 0)
+      continue
+    if (counts[at] !== stamp) {
+      counts[at] = stamp
+      counts[at + 1] = 0
+      counts[at + 3] = 0
+    }
+    counts[at + 1]!++
+    counts[at + 2] = index
+  }
+}
+
+/**
+ * The module tokens [from, to) found once in the file window and once in this one, in module
+ * order: how many, their indices in `candidateModule`, their file tokens in `candidateFile`.
+ */
+function findWindowCandidates(moduleIds: Int32Array, from: number, to: number, counts: Int32Array, stamp: number, candidateModule: Int32Array, candidateFile: Int32Array): number {
+  // Those seen once in the file window, at their first sighting (candidateFile: their entry).
+  let seen = 0
+  for (let index = from; index < to; index++) {
+    const at = moduleIds[index]! * 4
+    if (at >= 0 && counts[at] === stamp && counts[at + 1] === 1 && counts[at + 3]!++ === 0) {
+      candidateModule[seen] = index
+      candidateFile[seen++] = at
+    }
+  }
+  // ...and only once there too.
+  let candidates = 0
+  for (let position = 0; position < seen; position++) {
+    const at = candidateFile[position]!
+    if (counts[at + 3] === 1) {
+      candidateModule[candidates] = candidateModule[position]!
+      candidateFile[candidates++] = counts[at + 2]!
+    }
+  }
+  return candidates
+}
+
+/**
+ * Anchors the `kept` candidates of a window and stacks the windows between consecutive ones where
+ * they cross a module boundary (the window's own ends count as anchors there).
+ */
+function anchorWindow(kept: number[], candidateModule: Int32Array, candidateFile: Int32Array, window: { moduleFrom: number, moduleTo: number, fileFrom: number, fileTo: number, depth: number }, moduleOfToken: Int32Array, matchOf: Int32Array, windows: WindowStack): void {
+  const { moduleTo, fileTo, depth } = window
+  let previousModule = window.moduleFrom - 1
+  let previousFile = window.fileFrom - 1
+  const lastToken = moduleOfToken.length - 1
+  for (let position = 0; position <= kept.length; position++) {
+    const nextModule = position < kept.length ? candidateModule[kept[position]!]! : moduleTo
+    const nextFile = position < kept.length ? candidateFile[kept[position]!]! : fileTo
+    if (depth + 1 < MAX_REFINE_DEPTH && nextModule - previousModule >= 3 && nextFile - previousFile >= 3
+      && moduleOfToken[Math.max(0, previousModule)] !== moduleOfToken[Math.min(lastToken, nextModule)]) {
+      windows.push(previousModule + 1, nextModule, previousFile + 1, nextFile, depth + 1)
+    }
+    if (position < kept.length)
+      matchOf[nextModule] = nextFile
+    previousModule = nextModule
+    previousFile = nextFile
+  }
+}
+
+/**
+ * For each module token, the file token it is anchored to (-1: none): tokens unique in the file
+ * tokens [from, to) and in the modules, filtered by a longest increasing subsequence, then the same
+ * again in the windows between anchors of different modules. The loops over tokens are functions of
+ * their own: V8 compiles small functions sooner and faster (this runs once per chunk).
+ */
+function findAnchors(file: TokenList, from: number, to: number, modules: TokenList, moduleOfToken: Int32Array): Int32Array {
+  const fileIds = new Int32Array(file.length)
+  const moduleIds = new Int32Array(modules.length)
+  const idCount = numberTokens(file, from, to, modules, fileIds, moduleIds)
+  const counts = new Int32Array(idCount * 4)
+  let stamp = 0
+  const matchOf = new Int32Array(modules.length).fill(-1)
+  const windows = new WindowStack()
+  windows.push(0, modules.length, from, to, 0)
+  // A candidate is the first sighting of a token number: there are no more than numbers.
+  const candidateModule = new Int32Array(idCount)
+  const candidateFile = new Int32Array(idCount)
+  const window = { moduleFrom: 0, moduleTo: 0, fileFrom: 0, fileTo: 0, depth: 0 }
+  while (windows.size > 0) {
+    windows.size -= 5
+    const data = windows.data
+    window.moduleFrom = data[windows.size]!
+    window.moduleTo = data[windows.size + 1]!
+    window.fileFrom = data[windows.size + 2]!
+    window.fileTo = data[windows.size + 3]!
+    window.depth = data[windows.size + 4]!
+    if (window.moduleTo <= window.moduleFrom || window.fileTo <= window.fileFrom)
+      continue
+    stamp++
+    countFileWindow(fileIds, window.fileFrom, window.fileTo, counts, stamp)
+    const candidates = findWindowCandidates(moduleIds, window.moduleFrom, window.moduleTo, counts, stamp, candidateModule, candidateFile)
+    if (candidates > 0)
+      anchorWindow(findLongestIncreasing(candidateFile.subarray(0, candidates)), candidateModule, candidateFile, window, moduleOfToken, matchOf, windows)
+  }
+  return matchOf
 }
 
 interface Alignment {
@@ -697,47 +960,79 @@ const MAX_JOINT_CUTS = 16
  * Module boundaries in [low, high] near their `estimates` (ascending), each at a statement start
  * where one is within `SNAP_RADIUS`, chosen together so that a module with code between two cuts
  * (`needsRoom[i]`: between cut i and i + 1) keeps a statement of its own when there is one: nearest
- * one by one, two short modules' boundaries would land on the same statement end.
+ * one by one, two short modules' boundaries would land on the same statement end. Written into
+ * `cuts`.
  */
-function placeCuts(text: string, low: number, high: number, estimates: number[], needsRoom: boolean[]): number[] {
+function placeCuts(text: string, low: number, high: number, estimates: number[], needsRoom: boolean[], cuts: number[]): void {
   const count = estimates.length
-  const clamp = (position: number): number => Math.min(high, Math.max(low, position))
+  cuts.length = 0
   if (count === 1 || count > MAX_JOINT_CUTS) {
-    const cuts: number[] = []
     let cut = low
-    for (const estimate of estimates) {
-      cut = snapToStatementEnd(text, Math.max(cut, clamp(estimate)), cut, high)
+    for (let index = 0; index < count; index++) {
+      cut = snapToStatementEnd(text, Math.max(cut, Math.min(high, Math.max(low, estimates[index]!))), cut, high)
       cuts.push(cut)
     }
-    return cuts
+    return
   }
-  // Candidates: statement starts near an estimate (free), and the estimates themselves (penalised).
-  const candidates: { position: number, penalty: number }[] = estimates.map(estimate => ({ position: clamp(estimate), penalty: SNAP_RADIUS + 1 }))
+  const positions: number[] = []
+  const penalties: number[] = []
+  listCutCandidates(text, low, high, estimates, positions, penalties)
+  if (!chooseCuts(estimates, needsRoom, positions, penalties, cuts)) {
+    for (let index = 0; index < count; index++)
+      cuts.push(Math.max(Math.min(high, Math.max(low, estimates[index]!)), index > 0 ? Math.min(high, Math.max(low, estimates[index - 1]!)) : low))
+  }
+}
+
+/**
+ * The candidate positions for the cuts near `estimates` in [low, high], ascending: statement starts
+ * near an estimate (penalty 0), and the estimates themselves (penalised; after a statement start
+ * at the same position). Both come in ascending order.
+ */
+function listCutCandidates(text: string, low: number, high: number, estimates: number[], positions: number[], penalties: number[]): void {
+  const count = estimates.length
+  let merged = 0
   let scanned = low - 1
   for (const estimate of estimates) {
     const to = Math.min(high, estimate + SNAP_RADIUS)
     for (let position = Math.max(low, estimate - SNAP_RADIUS, scanned + 1, 1); position <= to; position++) {
-      if (isStatementStart(text, position))
-        candidates.push({ position, penalty: 0 })
+      if (!isStatementStart(text, position))
+        continue
+      for (; merged < count && Math.min(high, Math.max(low, estimates[merged]!)) < position; merged++) {
+        positions.push(Math.min(high, Math.max(low, estimates[merged]!)))
+        penalties.push(SNAP_RADIUS + 1)
+      }
+      positions.push(position)
+      penalties.push(0)
     }
     scanned = Math.max(scanned, to)
   }
-  candidates.sort((a, b) => a.position - b.position || a.penalty - b.penalty)
-  const size = candidates.length
+  for (; merged < count; merged++) {
+    positions.push(Math.min(high, Math.max(low, estimates[merged]!)))
+    penalties.push(SNAP_RADIUS + 1)
+  }
+}
+
+/**
+ * One candidate per cut, ascending, with the least total distance to the estimates plus penalties,
+ * into `cuts` (see `placeCuts`); false (and `cuts` untouched) when there is no such choice.
+ */
+function chooseCuts(estimates: number[], needsRoom: boolean[], positions: number[], penalties: number[], cuts: number[]): boolean {
+  const count = estimates.length
+  const size = positions.length
   // cost[i * size + j]: best total distance with cut i at candidate j; from[]: candidate of cut i - 1.
   const cost = new Float64Array(count * size).fill(Number.POSITIVE_INFINITY)
   const from = new Int32Array(count * size).fill(-1)
   for (let j = 0; j < size; j++)
-    cost[j] = Math.abs(estimates[0]! - candidates[j]!.position) + candidates[j]!.penalty
+    cost[j] = Math.abs(estimates[0]! - positions[j]!) + penalties[j]!
   for (let i = 1; i < count; i++) {
     const strict = needsRoom[i - 1] === true
     let best = Number.POSITIVE_INFINITY
     let bestIndex = -1
     let lagging = 0
     for (let j = 0; j < size; j++) {
-      const position = candidates[j]!.position
+      const position = positions[j]!
       // The previous cut may sit at this position too, unless a module with code lies between.
-      while (lagging < size && (strict ? candidates[lagging]!.position < position : lagging <= j)) {
+      while (lagging < size && (strict ? positions[lagging]! < position : lagging <= j)) {
         if (cost[(i - 1) * size + lagging]! < best) {
           best = cost[(i - 1) * size + lagging]!
           bestIndex = lagging
@@ -745,7 +1040,7 @@ function placeCuts(text: string, low: number, high: number, estimates: number[],
         lagging++
       }
       if (bestIndex >= 0) {
-        cost[i * size + j] = best + Math.abs(estimates[i]! - position) + candidates[j]!.penalty
+        cost[i * size + j] = best + Math.abs(estimates[i]! - position) + penalties[j]!
         from[i * size + j] = bestIndex
       }
     }
@@ -756,13 +1051,13 @@ function placeCuts(text: string, low: number, high: number, estimates: number[],
       last = j
   }
   if (last < 0)
-    return estimates.map(clamp).map((position, index, all) => Math.max(position, index > 0 ? all[index - 1]! : low))
-  const cuts = Array.from<number>({ length: count })
+    return false
+  cuts.length = count
   for (let i = count - 1; i >= 0; i--) {
-    cuts[i] = candidates[last]!.position
+    cuts[i] = positions[last]!
     last = from[i * size + last]!
   }
-  return cuts
+  return true
 }
 
 /** The end of the statement starting at `start`: after its `;` (or before its newline) at bracket depth 0. */
@@ -836,14 +1131,36 @@ export function findModuleRegion(text: string): [number, number] {
   return [start, Math.max(start, findTrailingGlue(text))]
 }
 
+/** The module tokens that have an anchor, ascending. */
+function listAnchors(matchOf: Int32Array): Int32Array {
+  let count = 0
+  for (let index = 0; index < matchOf.length; index++) {
+    if (matchOf[index]! >= 0)
+      count++
+  }
+  const anchors = new Int32Array(count)
+  count = 0
+  for (let index = 0; index < matchOf.length; index++) {
+    if (matchOf[index]! >= 0)
+      anchors[count++] = index
+  }
+  return anchors
+}
+
+/** The positions in `anchors` where the module changes from the anchor before (a loop of its own: see `findAnchors`). */
+function listModuleChanges(anchors: Int32Array, moduleOfToken: Int32Array): number[] {
+  const changes: number[] = []
+  for (let position = 1; position < anchors.length; position++) {
+    if (moduleOfToken[anchors[position - 1]!] !== moduleOfToken[anchors[position]!])
+      changes.push(position)
+  }
+  return changes
+}
+
 function placeBoundaries(text: string, codes: readonly (string | null | undefined)[], alignment: Alignment, options: AlignOptions): ByteSegment[] | null {
   const { file, modules, matchOf, moduleOfToken, moduleStartWeight, moduleEndWeight, glueEnd, trailingGlue } = alignment
   const moduleCount = codes.length
-  const anchors: number[] = []
-  for (let index = 0; index < modules.length; index++) {
-    if (matchOf[index]! >= 0)
-      anchors.push(index)
-  }
+  const anchors = listAnchors(matchOf)
   if (anchors.length === 0)
     return null
   const starts = new Float64Array(moduleCount).fill(-1)
@@ -851,7 +1168,7 @@ function placeBoundaries(text: string, codes: readonly (string | null | undefine
   const fileStart = (anchor: number): number => file.starts[matchOf[anchor]!]!
   const fileEnd = (anchor: number): number => file.ends[matchOf[anchor]!]!
   const first = anchors[0]!
-  const last = anchors.at(-1)!
+  const last = anchors[anchors.length - 1]!
   const anchoredWeight = Math.max(1, modules.ends[last]! - modules.starts[first]!)
   const ratio = Math.max(0, fileEnd(last) - fileStart(first)) / anchoredWeight
 
@@ -859,23 +1176,33 @@ function placeBoundaries(text: string, codes: readonly (string | null | undefine
    * Splits [low, high) of the file among modules `fromKey`..`toKey` by weight: `firstWeight` is the
    * weight of `fromKey`'s code in the window, `lastWeight` that of `toKey`'s (whole modules between).
    */
+  const weights: number[] = []
+  const estimates: number[] = []
+  const needsRoom: boolean[] = []
+  const cuts: number[] = []
   const split = (low: number, high: number, fromKey: number, toKey: number, firstWeight: number, lastWeight: number): void => {
     if (toKey <= fromKey)
       return
-    const weights: number[] = []
-    for (let key = fromKey; key <= toKey; key++)
-      weights.push(Math.max(0, key === fromKey ? firstWeight : key === toKey ? lastWeight : moduleEndWeight[key]! - moduleStartWeight[key]!))
-    const total = weights.reduce((sum, value) => sum + value, 0)
-    const estimates: number[] = []
+    weights.length = 0
+    estimates.length = 0
+    needsRoom.length = 0
+    let total = 0
+    for (let key = fromKey; key <= toKey; key++) {
+      const weight = Math.max(0, key === fromKey ? firstWeight : key === toKey ? lastWeight : moduleEndWeight[key]! - moduleStartWeight[key]!)
+      weights.push(weight)
+      total += weight
+      if (key > fromKey && key < toKey)
+        needsRoom.push(weight > 0)
+    }
     let cumulative = 0
     for (let key = fromKey; key < toKey; key++) {
       cumulative += weights[key - fromKey]!
       estimates.push(Math.round(low + (high - low) * (total > 0 ? cumulative / total : (key - fromKey + 1) / weights.length)))
     }
-    const cuts = placeCuts(text, low, high, estimates, weights.slice(1, -1).map(weight => weight > 0))
-    for (const [index, cut] of cuts.entries()) {
-      ends[fromKey + index] = cut
-      starts[fromKey + index + 1] = cut
+    placeCuts(text, low, high, estimates, needsRoom, cuts)
+    for (let index = 0; index < cuts.length; index++) {
+      ends[fromKey + index] = cuts[index]!
+      starts[fromKey + index + 1] = cuts[index]!
     }
   }
 
@@ -900,13 +1227,11 @@ function placeBoundaries(text: string, codes: readonly (string | null | undefine
     split(start, high, fromKey, firstKey, fromKey === firstKey ? headWeight : moduleEndWeight[fromKey]! - moduleStartWeight[fromKey]!, headWeight)
   }
   // Between anchors of different modules.
-  for (let position = 1; position < anchors.length; position++) {
+  for (const position of listModuleChanges(anchors, moduleOfToken)) {
     const left = anchors[position - 1]!
     const right = anchors[position]!
     const leftKey = moduleOfToken[left]!
     const rightKey = moduleOfToken[right]!
-    if (leftKey === rightKey)
-      continue
     split(fileEnd(left), Math.max(fileEnd(left), fileStart(right)), leftKey, rightKey, moduleEndWeight[leftKey]! - modules.ends[left]!, modules.starts[right]! - moduleStartWeight[rightKey]!)
   }
   // After the last anchor: left-aligned, the rest (the `export{...}`) is glue.

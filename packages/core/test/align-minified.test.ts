@@ -13,7 +13,7 @@ import fc from 'fast-check'
 import { rolldown } from 'rolldown'
 import { minifySync } from 'rolldown/utils'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { alignMinifiedModules, findLongestIncreasing, findModuleRegion } from '../src/align-minified'
+import { alignMinifiedModules, findLongestIncreasing, findModuleRegion, scanCode } from '../src/align-minified'
 import { attributeChunkBytes } from '../src/attribute-bytes'
 import { countUtf8Bytes } from '../src/utf8-offsets'
 
@@ -193,6 +193,22 @@ describe('alignMinifiedModules on a real Rolldown bundle', () => {
     expect(attributeChunkBytes({ ...input, modules: modules.map((module, index) => index === 3 ? { id: module.id, renderedLength: 100 } : module) }).method).toBe('estimated')
   })
 
+  it('gives the same segments wherever the scan of the file and of the modules is cut into slices', () => {
+    // The scanner goes through the code some thousand characters at a time. Shifting the file (a
+    // leading import one character longer each time) and every module (a comment, which weighs
+    // nothing) moves the cuts through the code: the segments must only move along. (The scanner's
+    // own test below checks the tokens at every cut; this, the whole alignment.)
+    const { code, modules } = minified
+    const codes = modules.map(module => module.code)
+    const reference = alignMinifiedModules(code, codes)!
+    expect(reference.length).toBeGreaterThan(100)
+    for (let shift = 1; shift <= 16; shift++) {
+      const prefix = `import"./${'x'.repeat(shift)}.js";`
+      const shifted = alignMinifiedModules(prefix + code, codes.map(moduleCode => moduleCode && `/*${'x'.repeat(shift)}*/${moduleCode}`))
+      expect(shifted, `shifted by ${shift}`).toEqual(reference.map(segment => ({ ...segment, start: segment.start + prefix.length, end: segment.end + prefix.length })))
+    }
+  })
+
   it('aligns code minified after rendering (like Rollup + terser) with where the minifier\'s map puts it', () => {
     const { code: rendered, modules } = unminified
     const codes = modules.map(module => module.code)
@@ -307,6 +323,68 @@ describe('alignMinifiedModules on odd inputs', () => {
     expect(alignMinifiedModules(text, [])).toBeNull()
     // Nothing in common: no alignment (the caller estimates instead).
     expect(alignMinifiedModules('a=1;b=2;', ['x = 3\n', 'y = 4\n'])).toBeNull()
+  })
+
+  it('finds the same tokens wherever the scan is cut, in real code and in garbage', () => {
+    // The scanner keeps its state (template nesting, brace depth, whether a `/` starts a regular
+    // expression, a pending template text) from one slice to the next: cut after every character,
+    // it must find what one pass finds.
+    const whole = (code: string, weighted: boolean): ReturnType<typeof scanCode> => scanCode(code, weighted, 1 << 30)
+    const braces = 'const f = (a) => `x ${ {a: 1}.a } y ${a ? `in ${ {b: {c: 2}}.b.c }` : \'\'} z`;\nfunction g(a) { if (a) { return `q ${ {d: [3]}.d[0] / 2 }` + /[}]`/.source } }\n'
+    const codes = [minified.code, braces, unminified.code, ...minified.modules.flatMap(module => module.code ? [module.code] : [])]
+    let tokens = 0
+    for (const [index, code] of codes.entries()) {
+      const weighted = index > 0
+      const reference = whole(code, weighted)
+      tokens += reference.hashes.length
+      for (const slice of [1, 2, 3, 7, 8192])
+        expect(scanCode(code, weighted, slice), `code ${index}, slices of ${slice}`).toEqual(reference)
+    }
+    expect(tokens).toBeGreaterThan(50_000)
+    const garbage = fc.string({ unit: fc.constantFrom('`', '"', '\'', '/', '*', '\\', '$', '{', '}', '(', ')', '[', ']', '\n', ' ', 'a', 'é', '🙂', '\uD800', ';', ',', '.', '=', 'x1', 'return', '//', '/*', '*/', '${', '1e+5'), maxLength: 200 })
+    fc.assert(fc.property(garbage, fc.boolean(), fc.integer({ min: 1, max: 9 }), (code, weighted, slice) => {
+      expect(scanCode(code, weighted, slice)).toEqual(whole(code, weighted))
+    }), { numRuns: 300 })
+  })
+
+  it('reads templates nested deeper than its first stack holds', () => {
+    // 40 levels of `${`...`}`: after them the scan is back in code, and finds the string that
+    // follows as the same token as alone.
+    let nested = '"deep-inner-text"'
+    for (let level = 0; level < 40; level++)
+      nested = `\`level-${level} \${${nested}} end\``
+    const tokens = scanCode(`const nested = ${nested};\nconst after = "after-the-nesting";\n`, true)
+    const alone = scanCode('"after-the-nesting"', true)
+    // const, nested, the 40 level texts, the inner string, the 40 end texts, const, after, the string.
+    expect(tokens.hashes.length).toBe(2 + 40 + 1 + 40 + 3)
+    expect(tokens.hashes[2 + 40]).toBe(scanCode('"deep-inner-text"', true).hashes[0])
+    const end = scanCode('` end`', true).hashes[0]
+    expect([...tokens.hashes.subarray(2 + 41, 2 + 81)]).toEqual(Array.from({ length: 40 }, () => end))
+    expect(tokens.hashes.at(-1)).toBe(alone.hashes[0])
+  })
+
+  it('reads a word or a number at the very end of the code as one followed by more code', () => {
+    for (const weighted of [false, true]) {
+      expect(scanCode('x = total', weighted).hashes.at(-1)).toBe(scanCode('total;', weighted).hashes[0])
+      expect(scanCode('x = 12e', weighted).weight).toBe(scanCode('x = 12e;', weighted).weight - 1)
+    }
+  })
+
+  it('anchors small modules numbered before thousands of distinct names', () => {
+    // The tokens are numbered in a table that grows as it fills: the small modules' tokens are in
+    // it before the large module's 6,000 property names make it grow.
+    const small = [
+      ['export const tiny = "first-small-module";\n', 'const e=`first-small-module`;'],
+      ['export function describe(kind) { return kind === "box" ? "a cardboard box" : "something else entirely" }\n', 'function t(e){return e===`box`?`a cardboard box`:`something else entirely`}'],
+      ['export const limits = { weight: 30, length: 120 };\n', 'const n={weight:30,length:120};'],
+      ['export class Parcel { constructor(id) { this.id = id } label() { return "parcel " + this.id } }\n', 'class r{constructor(e){this.id=e}label(){return`parcel `+this.id}}'],
+    ]
+    const names = Array.from({ length: 6000 }, (_, index) => `field${index}`)
+    const codes = [...small.map(([code]) => code!), `export const table = { ${names.map(name => `${name}: 1`).join(', ')} };\n`]
+    const parts = [...small.map(([, text]) => text!), `const i={${names.map(name => `${name}:1`).join(',')}};`]
+    const text = `${parts.join('')}export{e as tiny,t as describe,n as limits,r as Parcel,i as table};`
+    let start = 0
+    expect(alignMinifiedModules(text, codes)).toEqual(parts.map((part, key) => ({ start, end: (start += part.length), key })))
   })
 
   it('finds a longest increasing subsequence like brute force does', () => {
