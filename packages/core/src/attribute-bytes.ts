@@ -257,7 +257,10 @@ function useLocatedRanges(input: ChunkAttributionInput): ChunkAttribution | null
       return null
     cursor = segment.end
   }
-  return { method: ranges.method, segments: ranges.segments.map(segment => ({ ...segment })) }
+  const segments = ranges.segments.map(segment => ({ ...segment }))
+  // A reader's source-map ranges get what `attributeBySourceMap` gives: modules with code but no
+  // mapping (bundler runtimes, helpers) take the unmapped gaps between their neighbours.
+  return { method: ranges.method, segments: ranges.method === 'sourcemap' ? fillGapsWithUnmappedModules(segments, input) : segments }
 }
 
 export function attributeChunkBytes(input: ChunkAttributionInput): ChunkAttribution {

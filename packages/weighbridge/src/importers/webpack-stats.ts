@@ -330,7 +330,6 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
       const mapBytes = readAsset(mapName, false)
       mapSizes.set(mapName, mapBytes.length)
       const { map, sources, scan } = readSourceMapOf(mapBytes, mapName, textDecoder.decode(contents), contents.length, name, root, abs(mapName))
-      chunk.map = map
       // Sources the mappings use are modules of the chunk (the parts of concatenated modules too).
       const indexById = new Map(chunk.modules.map((m, index) => [m.id, index]))
       const moduleOfSource = new Int32Array(sources.length).fill(-1)
@@ -346,11 +345,13 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
         }
         moduleOfSource[index] = moduleIndex
       })
-      // The map's byte ranges, unless a module with code has no mapping: then the core attributes
-      // through the map itself and gives such modules the unmapped gaps around them.
-      const mapped = new Set(moduleOfSource)
-      if (chunk.modules.every((m, index) => mapped.has(index) || !m.renderedLength))
-        chunk.ranges = { method: 'sourcemap', segments: toModuleRanges(scan, moduleOfSource) }
+      // The map's byte ranges (the core gives modules with code but no mapping the unmapped gaps
+      // around them); the map itself is kept only when it places nothing, for the core's fallbacks.
+      const segments = toModuleRanges(scan, moduleOfSource)
+      if (segments.length > 0)
+        chunk.ranges = { method: 'sourcemap', segments }
+      else
+        chunk.map = map
     }
     return { fileName: abs(name), contents, chunk }
   }
