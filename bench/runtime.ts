@@ -1,7 +1,7 @@
 /**
  * Runtime hooks benchmark (issue 9), runnable alone:
  *
- *   cd bench && npx tsx --conditions=weighbridge-source runtime.ts [--rounds 15]
+ *   cd bench && npx tsx --conditions=weighbridge-source runtime.ts [--rounds 15] [--loops 30]
  *
  * The runtime fixture's single-page app (test/fixtures/runtime-app/app.html: a router mounting three
  * views with row listeners, timers, frames and observers, and a modal dialog, all cleaned up) is
@@ -39,8 +39,9 @@ import { createRuntimeModuleCode, loadRuntimeSource } from '../packages/weighbri
 
 const roundsArgument = process.argv.indexOf('--rounds')
 const ROUNDS = roundsArgument > 0 ? Number(process.argv[roundsArgument + 1]) : 15
-/** Passes over the three routes (each: navigate, open the dialog, close it) per in-page sample. */
-const SEQUENCE_LOOPS = 30
+/** Passes over the three routes (each: navigate, open the dialog, close it) per in-page sample (`--loops`). */
+const loopsArgument = process.argv.indexOf('--loops')
+const SEQUENCE_LOOPS = loopsArgument > 0 ? Number(process.argv[loopsArgument + 1]) : 30
 /** Passes per trusted-click sample (each click is a CDP round trip). */
 const TRUSTED_LOOPS = 2
 const PAIRS = 200_000
