@@ -18,6 +18,15 @@ import { analyzeRuntimeSnapshot } from '@weighbridge/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectGarbage, copyRuntimeFixture, launchChromium, RUNTIME_FIXTURE, startDevServer } from './runtime-helpers'
 
+/**
+ * What the fixture page and the injected runtime put on `window`. The casts stay inline: the
+ * functions passed to `page.evaluate` are serialised and run in the page, without this module.
+ */
+interface FixtureWindow {
+  interact: () => void
+  __WEIGHBRIDGE__: { reset: () => void, iteration: () => void, flush: () => void, snapshot: () => RawRuntimeSnapshot }
+}
+
 const ITERATIONS = 6
 
 let root: string
@@ -38,16 +47,16 @@ function locateInFixture(file: string, needle: string): { line: number, column: 
 
 async function runInteractions(page: Page): Promise<RuntimeSnapshot> {
   // Warm-up: first-time allocations and lazy module work are not leaks.
-  await page.evaluate(() => { (window as any).interact(); (window as any).interact() })
+  await page.evaluate(() => { (window as unknown as FixtureWindow).interact(); (window as unknown as FixtureWindow).interact() })
   await collectGarbage(page)
-  await page.evaluate(() => (window as any).__WEIGHBRIDGE__.reset())
+  await page.evaluate(() => (window as unknown as FixtureWindow).__WEIGHBRIDGE__.reset())
   for (let i = 0; i < ITERATIONS; i++) {
-    await page.evaluate(() => (window as any).interact())
+    await page.evaluate(() => (window as unknown as FixtureWindow).interact())
     await collectGarbage(page)
-    await page.evaluate(() => (window as any).__WEIGHBRIDGE__.iteration())
+    await page.evaluate(() => (window as unknown as FixtureWindow).__WEIGHBRIDGE__.iteration())
   }
   // The page returns its raw counters; the leak analysis runs here, on the node side.
-  const raw = await page.evaluate(() => (window as any).__WEIGHBRIDGE__.snapshot() as RawRuntimeSnapshot)
+  const raw = await page.evaluate(() => (window as unknown as FixtureWindow).__WEIGHBRIDGE__.snapshot() as RawRuntimeSnapshot)
   expect(raw.raw).toBe(1)
   return analyzeRuntimeSnapshot(raw)
 }
@@ -77,7 +86,7 @@ describe('leaky page', () => {
     page = await browser.newPage()
     page.on('pageerror', error => pageErrors.push(error.message))
     await page.goto(`${url}/leaky.html`)
-    await page.waitForFunction(() => typeof (window as any).interact === 'function')
+    await page.waitForFunction(() => typeof (window as unknown as FixtureWindow).interact === 'function')
     snapshot = await runInteractions(page)
   })
 
@@ -118,7 +127,7 @@ describe('leaky page', () => {
   })
 
   it('posts the snapshot to the dev server, which prints each leak once and saves it', async () => {
-    await page.evaluate(() => (window as any).__WEIGHBRIDGE__.flush())
+    await page.evaluate(() => (window as unknown as FixtureWindow).__WEIGHBRIDGE__.flush())
     const response = await fetch(`${url}/__weighbridge/runtime`)
     const served = await response.json() as RuntimeSnapshot
     expect(served.leaks.map(l => `${l.file}:${l.line}`).sort()).toEqual(snapshot.leaks.map(l => `${l.file}:${l.line}`).sort())
@@ -144,7 +153,7 @@ describe('clean page', () => {
     const page = await browser.newPage()
     page.on('pageerror', error => pageErrors.push(error.message))
     await page.goto(`${url}/clean.html`)
-    await page.waitForFunction(() => typeof (window as any).interact === 'function')
+    await page.waitForFunction(() => typeof (window as unknown as FixtureWindow).interact === 'function')
     snapshot = await runInteractions(page)
   })
 
