@@ -529,6 +529,21 @@ function tokenize(code: string): Tokens | null {
     puncts[count] = punct
     return count++
   }
+  /**
+   * Reads template characters from `start` (a backtick, or the `}` closing a `${`) to the next
+   * `${` or the closing backtick; false when the template never ends.
+   */
+  const readTemplatePart = (start: number): boolean => {
+    const end = scanTemplate(code, start + 1)
+    if (end === 0)
+      return false
+    position = Math.abs(end)
+    if (end < 0)
+      stack.push(-1)
+    push(KIND_TEMPLATE, start, position, 0)
+    regexAllowed = end < 0
+    return true
+  }
   if (code.startsWith('#!'))
     position = code.indexOf('\n') === -1 ? length : code.indexOf('\n')
 
@@ -587,16 +602,8 @@ function tokenize(code: string): Tokens | null {
           return null
         if (open === -1) {
           // The end of a template literal's `${...}`: back to its characters.
-          if (char !== CLOSE_BRACE)
+          if (char !== CLOSE_BRACE || !readTemplatePart(start))
             return null
-          const end = scanTemplate(code, position + 1)
-          if (end === 0)
-            return null
-          position = Math.abs(end)
-          if (end < 0)
-            stack.push(-1)
-          push(KIND_TEMPLATE, start, position, 0)
-          regexAllowed = end < 0
           continue
         }
         const expectedOpen = char === CLOSE_PAREN ? OPEN_PAREN : char === CLOSE_BRACKET ? OPEN_BRACKET : OPEN_BRACE
@@ -626,14 +633,8 @@ function tokenize(code: string): Tokens | null {
         continue
       }
       case BACKTICK: {
-        const end = scanTemplate(code, position + 1)
-        if (end === 0)
+        if (!readTemplatePart(start))
           return null
-        position = Math.abs(end)
-        if (end < 0)
-          stack.push(-1)
-        push(KIND_TEMPLATE, start, position, 0)
-        regexAllowed = end < 0
         continue
       }
       case SLASH: {
