@@ -1,15 +1,17 @@
 /**
  * The measurement cache on real files: nothing recompresses when nothing changed, a changed file
- * recompresses alone, the disk cache survives a new measurer, corrupt entries are ignored and
- * rewritten, and the directory stays under its size bound.
+ * recompresses alone, the disk cache (one store file) survives a new measurer, a corrupt store is
+ * ignored and replaced, old and least recently used entries go, and the folder stays under its bound.
  */
 import type { MeasureRequest, MeasureResult } from '@weighbridge/core'
 import type { CorpusFile } from './measure-corpus'
 import { Buffer } from 'node:buffer'
-import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import v8 from 'node:v8'
 import zlib from 'node:zlib'
-import { createMeasurer } from '@weighbridge/core'
+import { createMeasurer, MEASURE_STORE_FILE } from '@weighbridge/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { makeTempDir, readCorpusFiles } from './measure-corpus'
 
@@ -97,74 +99,93 @@ describe('the measurement cache', () => {
     await measurer.close()
   })
 
-  it('ignores corrupt entries and rewrites them', async () => {
-    const names = listCacheFiles(cacheDir())
-    expect(names.length).toBeGreaterThan(files.length * 3)
-    names.forEach((name, index) => {
-      const file = path.join(cacheDir(), name)
-      const text = readFileSync(file, 'utf8')
-      // Truncated, garbage, a wrong checksum, and a well-formed entry of the wrong shape.
-      const corrupted = [
-        text.slice(0, text.length >> 1),
-        '\u0000\u0001not json',
-        `${'0'.repeat(64)}${text.slice(64)}`,
-        `${text.slice(0, 65)}{"unexpected":true}`,
-      ][index % 4]!
-      writeFileSync(file, corrupted)
-    })
-    const measurer = createMeasurer({ gzip: 9, brotli: 11, cacheDir: cacheDir() })
-    const results = await measurer.measure(requests)
-    expect(measurer.stats.compressedFiles).toBe(files.length)
-    expect(toPlain(results)).toEqual(toPlain(first))
-    await measurer.close()
-    const reread = createMeasurer({ gzip: 9, brotli: 11, cacheDir: cacheDir() })
-    await reread.measure(requests)
-    expect(reread.stats).toEqual({ compressedFiles: 0, cacheHits: files.length, prefetchedFiles: 0 })
+  it('keeps one store file in the folder, written whole (no temp files left)', () => {
+    expect(listCacheFiles(cacheDir())).toEqual([MEASURE_STORE_FILE])
   })
 
-  it('keeps the directory under its size bound by evicting the oldest entries', async () => {
+  it('treats a corrupt store as empty, recompresses, and replaces it', async () => {
+    const store = path.join(cacheDir(), MEASURE_STORE_FILE)
+    const good = readFileSync(store)
+    const payload = v8.deserialize(good.subarray(32)) as { entries: Map<string, [number, unknown]> }
+    expect(payload.entries.size).toBeGreaterThanOrEqual(files.length * 3)
+    // Well-formed, with a right checksum, but every value of the wrong shape.
+    const wrongValues = v8.serialize({ ...payload, entries: new Map([...payload.entries].map(([key, [run]]) => [key, [run, { unexpected: true }]])) })
+    const corruptions = {
+      truncated: good.subarray(0, good.length >> 1),
+      garbage: Buffer.from('\u0000\u0001not a store'),
+      checksum: Buffer.concat([Buffer.alloc(32), good.subarray(32)]),
+      wrongValues: Buffer.concat([createHash('sha256').update(wrongValues).digest(), wrongValues]),
+    }
+    for (const [name, bytes] of Object.entries(corruptions)) {
+      writeFileSync(store, bytes)
+      const measurer = createMeasurer({ gzip: 9, brotli: 11, cacheDir: cacheDir() })
+      const results = await measurer.measure(requests)
+      expect(measurer.stats.compressedFiles, name).toBe(files.length)
+      expect(toPlain(results), name).toEqual(toPlain(first))
+      await measurer.close()
+      const reread = createMeasurer({ gzip: 9, brotli: 11, cacheDir: cacheDir() })
+      await reread.measure(requests)
+      expect(reread.stats, name).toEqual({ compressedFiles: 0, cacheHits: files.length, prefetchedFiles: 0 })
+    }
+  })
+
+  it('keeps the most recently used entries within its size bound', async () => {
     const boundedDir = path.join(tempDir, 'bounded')
-    const first10 = requests.slice(0, 10)
     const seeding = createMeasurer({ gzip: 9, brotli: 11, cacheDir: boundedDir })
-    await seeding.measure(first10)
-    const oldNames = listCacheFiles(boundedDir)
-    const entryBytes = countDirBytes(boundedDir) / oldNames.length
-    const longAgo = new Date(Date.now() - 3_600_000)
-    for (const name of oldNames)
-      utimesSync(path.join(boundedDir, name), longAgo, longAgo)
-
-    const maxBytes = Math.round(entryBytes * 12)
-    const bounded = createMeasurer({ gzip: 9, brotli: 11, cacheDir: boundedDir, cacheMaxBytes: maxBytes })
-    await bounded.measure(requests.slice(10, 14))
-    await bounded.close()
-    expect(countDirBytes(boundedDir)).toBeLessThanOrEqual(maxBytes)
-    const kept = new Set(listCacheFiles(boundedDir))
-    // The 12 new entries (4 files × gzip, brotli, bits) are the newest and stay; old ones went first.
-    expect([...kept].filter(name => !oldNames.includes(name))).toHaveLength(12)
-    expect(oldNames.filter(name => kept.has(name)).length).toBeLessThan(oldNames.length)
-  })
-
-  it('keeps entries read by a run that trims: they count as recently used', async () => {
-    const lruDir = path.join(tempDir, 'lru')
-    const seeding = createMeasurer({ gzip: 9, brotli: 11, cacheDir: lruDir })
     await seeding.measure(requests.slice(0, 10))
     await seeding.close()
-    const oldNames = listCacheFiles(lruDir)
-    const entryBytes = countDirBytes(lruDir) / oldNames.length
-    const longAgo = new Date(Date.now() - 3_600_000)
-    for (const name of oldNames)
-      utimesSync(path.join(lruDir, name), longAgo, longAgo)
-    // A run that reads files 0-2 (hits) and writes 10-13 (new): room for about 22 entries of 42.
-    const bounded = createMeasurer({ gzip: 9, brotli: 11, cacheDir: lruDir, cacheMaxBytes: Math.round(entryBytes * 22) })
+    const entryBytes = statSync(path.join(boundedDir, MEASURE_STORE_FILE)).size / 30
+    // A run that reads files 0-2 (hits) and adds 10-13: the store has room for about 22 entries of 42.
+    const maxBytes = Math.round(entryBytes * 22 * 2)
+    const bounded = createMeasurer({ gzip: 9, brotli: 11, cacheDir: boundedDir, cacheMaxBytes: maxBytes })
     await bounded.measure([...requests.slice(0, 3), ...requests.slice(10, 14)])
     expect(bounded.stats.cacheHits).toBe(3)
     await bounded.close()
-    const kept = new Set(listCacheFiles(lruDir))
-    // Files 0-2 were read by the trimming run: all their entries are still on disk.
-    const probe = createMeasurer({ gzip: 9, brotli: 11, cacheDir: lruDir })
-    await probe.measure(requests.slice(0, 3))
-    expect(probe.stats).toEqual({ compressedFiles: 0, cacheHits: 3, prefetchedFiles: 0 })
-    expect(oldNames.filter(name => kept.has(name)).length).toBeLessThan(oldNames.length)
+    expect(countDirBytes(boundedDir)).toBeLessThanOrEqual(maxBytes)
+    expect(statSync(path.join(boundedDir, MEASURE_STORE_FILE)).size).toBeLessThanOrEqual(maxBytes / 2)
+
+    const probe = (slice: MeasureRequest[]) => async () => {
+      const measurer = createMeasurer({ gzip: 9, brotli: 11, cacheDir: boundedDir })
+      await measurer.measure(slice)
+      return measurer.stats
+    }
+    // What the bounded run used stays; the files it did not touch were evicted first.
+    expect(await probe([...requests.slice(0, 3), ...requests.slice(10, 14)])()).toEqual({ compressedFiles: 0, cacheHits: 7, prefetchedFiles: 0 })
+    const untouched = await probe(requests.slice(3, 10))()
+    expect(untouched.compressedFiles).toBeGreaterThan(0)
+  })
+
+  it('forgets an entry that no writing run used for 8 runs', async () => {
+    const runsDir = path.join(tempDir, 'runs')
+    const measureIn = async (slice: MeasureRequest[]) => {
+      const measurer = createMeasurer({ gzip: 9, brotli: false, cacheDir: runsDir })
+      await measurer.measure(slice)
+      await measurer.close()
+      return measurer.stats
+    }
+    await measureIn(requests.slice(0, 1))
+    for (let index = 1; index <= 7; index++)
+      await measureIn(requests.slice(index, index + 1))
+    // Seven writing runs later, file 0 is still there (a run that only reads writes nothing).
+    expect(await measureIn(requests.slice(0, 1))).toEqual({ compressedFiles: 0, cacheHits: 1, prefetchedFiles: 0 })
+    await measureIn(requests.slice(8, 9))
+    expect(await measureIn(requests.slice(0, 1))).toEqual({ compressedFiles: 1, cacheHits: 0, prefetchedFiles: 0 })
+  })
+
+  it('deletes entry files of the first layout and trims the folder oldest first', async () => {
+    const sharedDir = path.join(tempDir, 'shared')
+    mkdirSync(sharedDir, { recursive: true })
+    const legacy = `v1-gzip9-${'ab'.repeat(32)}.json`
+    writeFileSync(path.join(sharedDir, legacy), `${'0'.repeat(64)}\n123`)
+    const big = Buffer.alloc(200_000, 7)
+    writeFileSync(path.join(sharedDir, 'old-other-cache.json'), big)
+    writeFileSync(path.join(sharedDir, 'analysis-state.json'), '{}')
+    const longAgo = new Date(Date.now() - 3_600_000)
+    utimesSync(path.join(sharedDir, 'old-other-cache.json'), longAgo, longAgo)
+    const measurer = createMeasurer({ gzip: 9, brotli: false, cacheDir: sharedDir, cacheMaxBytes: 150_000 })
+    await measurer.measure(requests.slice(0, 2))
+    await measurer.close()
+    expect(listCacheFiles(sharedDir)).toEqual(['analysis-state.json', MEASURE_STORE_FILE])
   })
 
   it('works without a cache directory, in memory only', async () => {

@@ -3,7 +3,7 @@
  * concatenated into one bundle: exact sizes, exact sums, attribution against the real marginal cost
  * of each package, and time against plain zlib on the same bytes.
  */
-import type { MeasureResult } from '@weighbridge/core'
+import type { MeasureResult, MeasureStats } from '@weighbridge/core'
 import type { Bundle, CorpusFile } from './measure-corpus'
 import { Buffer } from 'node:buffer'
 import zlib from 'node:zlib'
@@ -35,6 +35,7 @@ let measureCpuMs: number
 let floorCpuMs: number
 let maxEventLoopGapMs: number
 let decodeMs: number
+let measureStats: MeasureStats
 let floorGzipBytes: number
 let floorBrotliBytes: number
 let packages: PackageFigures[]
@@ -70,6 +71,7 @@ beforeAll(async () => {
   measureMs = performance.now() - startMs
   measureCpuMs = toCpuMs(process.cpuUsage(startCpu))
   clearInterval(ticker)
+  measureStats = { ...measurer.stats }
   await measurer.close()
 
   // The floor: plain zlib gzip-9 and brotli-11 of the same bytes, both at once (2 cores).
@@ -187,13 +189,9 @@ describe('measuring a 2.9 MB bundle of real JS', () => {
     }
   })
 
-  it('keeps the main thread free and stays near the zlib floor', () => {
-    // Hashing and the attribution decode run on the main thread (~10-40 ms for this file);
-    // compression does not (sync brotli-11 of this file blocks for 3 s). Bounds leave room for a
-    // machine loaded by parallel test files.
-    expect(maxEventLoopGapMs).toBeLessThan(1_000)
-    expect(decodeMs).toBeLessThan(300)
-    // CPU time is robust to that load: we compress once per algorithm, like the floor (~1.01).
-    expect(measureCpuMs / floorCpuMs).toBeLessThan(1.25)
+  it('compresses the file once per algorithm, like the floor', () => {
+    // Speed itself is the benchmark's job (bench/, printed above for orientation): timed assertions
+    // fail on a loaded machine. What makes us near the floor is compressing once, which is countable.
+    expect(measureStats).toEqual({ compressedFiles: 1, cacheHits: 0, prefetchedFiles: 0 })
   })
 })
