@@ -4,7 +4,7 @@
  * with computed keys, date-fns at two versions) is found, priced in bytes and located at the import.
  */
 import type { Finding, Report } from '@weighbridge/core'
-import { formatFindingsLines } from '@weighbridge/core'
+import { computeFindings, createSourceReader, formatFindingsLines } from '@weighbridge/core'
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { build } from 'vite'
@@ -134,5 +134,24 @@ describe('findings on examples/vite-app (Vite + weighbridge/vite)', () => {
     expect(lines).toHaveLength(11)
     const summary = printed.join('\n')
     for (const finding of report.findings.slice(0, 5)) expect(summary).toContain(finding.title)
+  })
+
+  it('reads sources once, before the rules run: a prescanned reader leaves the rules little to scan', async () => {
+    const withoutFindings: Report = { ...report, findings: [] }
+    // Without a prescan, the rules scan what they need as they go.
+    const unprepared = createSourceReader(appDir)
+    const fresh = await computeFindings(withoutFindings, { root: appDir, sources: unprepared })
+    expect(unprepared.scanned.imports).toBeGreaterThan(5)
+    expect(unprepared.scanned.uses).toBeGreaterThan(1)
+    // With one (what the plugin does while the files compress), the same findings, the scans done before.
+    const sources = createSourceReader(appDir)
+    await sources.prescan(report.modules.filter(module => module.package === null).map(module => module.id))
+    const before = { ...sources.scanned }
+    const prescanned = await computeFindings(withoutFindings, { root: appDir, sources })
+    expect(prescanned).toEqual(fresh)
+    expect(prescanned.length).toBeGreaterThan(3)
+    const duringRules = { imports: sources.scanned.imports - before.imports, uses: sources.scanned.uses - before.uses }
+    expect(duringRules.imports).toBeLessThan(unprepared.scanned.imports / 2)
+    expect(duringRules.uses).toBeLessThan(unprepared.scanned.uses / 2)
   })
 })

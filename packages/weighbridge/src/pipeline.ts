@@ -10,12 +10,13 @@
  * and errors stand for the steps after it. A new step whose effect is not in report.json /
  * report.html (a file it writes, a message) must be stored there too, or turn the reuse off.
  */
-import type { CollectedBuild, FindingsOptions, Measurer, Report } from '@weighbridge/core'
+import type { BuildReportOptions, CollectedBuild, FindingsOptions, Measurer, Module, Report, SourceReader } from '@weighbridge/core'
 import type { Logger } from './logger'
 import type { ResolvedOptions } from './options'
 import path from 'node:path'
-import { buildReport, computeFindings, createMeasurer, serializeReport } from '@weighbridge/core'
-import { applyRuntimeToReport } from './runtime/report-runtime'
+import { buildReport, computeFindings, createMeasurer, createSourceReader, resolveFindingsOptions, serializeReport } from '@weighbridge/core'
+import type { StaticLeakScanResult } from './runtime/static-leak-scan'
+import { applyRuntimeToReport, startStaticLeakScan } from './runtime/report-runtime'
 import { applyBudgets, publishBudgets } from './budgets-step'
 import { printSummary } from './summary'
 import { generatorVersion } from './version'
@@ -53,9 +54,10 @@ export function createPluginMeasurer(resolved: ResolvedOptions, root: string): M
   })
 }
 
-export async function measureBuild(collected: CollectedBuild, resolved: ResolvedOptions, measurer: Measurer, timings?: PhaseTimings): Promise<Report> {
+export async function measureBuild(collected: CollectedBuild, resolved: ResolvedOptions, measurer: Measurer, timings?: PhaseTimings, whileMeasuring?: BuildReportOptions['whileMeasuring']): Promise<Report> {
   return buildReport(collected, {
     measurer,
+    whileMeasuring,
     generatorVersion,
     compression: {
       gzipLevel: resolved.gzip === false ? null : resolved.gzip,
@@ -106,7 +108,26 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   }
   timings.note(`not reused: ${reuse.missReason}`)
   const statsBefore = { ...measurer.stats }
-  const report = await timings.time('buildReport', () => measureBuild(collected, resolved, measurer, timings))
+  // While the files compress (in worker threads), the main thread reads and scans the app's sources
+  // for the findings and the leak patterns: they need the modules, not their sizes. After the
+  // compression they would run on one core with the other idle.
+  let sources: SourceReader | undefined
+  let leakScan: Promise<StaticLeakScanResult> | null | undefined
+  const whileMeasuring = (modules: readonly Module[]): Promise<void> => timings.time('early', async () => {
+    try {
+      leakScan = startStaticLeakScan(modules, resolved, root)
+      leakScan?.catch(() => {})
+      if (resolveFindingsOptions(resolved.findings as FindingsOptions | boolean | undefined).options.enabled) {
+        sources = createSourceReader(root)
+        await sources.prescan(modules.filter(module => module.package === null).map(module => module.id))
+      }
+      await leakScan
+    }
+    catch {
+      // The findings step reads what the prescan could not, and reports its own errors.
+    }
+  })
+  const report = await timings.time('buildReport', () => measureBuild(collected, resolved, measurer, timings, whileMeasuring))
   const { compressedFiles, cacheHits, prefetchedFiles } = measurer.stats
   timings.note(`files: ${compressedFiles - statsBefore.compressedFiles} compressed (${prefetchedFiles - statsBefore.prefetchedFiles} started early), ${cacheHits - statsBefore.cacheHits} cached`)
   // (G) findings: pure analyses of the report; a failing rule must not fail the build.
@@ -114,6 +135,7 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
     report.findings = await timings.time('findings', () => computeFindings(report, {
       options: resolved.findings as FindingsOptions | boolean | undefined,
       root,
+      sources,
       onTiming: timings.enabled ? (rule, durationMs) => timings.record(`findings.${rule}`, durationMs) : undefined,
     }))
   }
@@ -122,7 +144,7 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   }
   // (runtime) static leak findings (WB-LK*) read from the app's original files, and a saved runtime snapshot.
   try {
-    await timings.time('runtime', () => applyRuntimeToReport(report, resolved, root))
+    await timings.time('runtime', () => applyRuntimeToReport(report, resolved, root, leakScan))
   }
   catch (error) {
     errors.push((error as Error).message)

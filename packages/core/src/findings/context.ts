@@ -9,7 +9,8 @@ import type { Chunk, Finding, Module, Package, Report, Sizes } from '../model'
 import type { ModuleGraphIndex } from './graph-index'
 import { createModuleGraphIndex } from './graph-index'
 import type { ImportStatement } from './import-scan'
-import { scanImports } from './import-scan'
+import type { NamespaceUse } from './import-scan'
+import { initImportScanner, scanImports, scanNamespaceUse } from './import-scan'
 import type { ResolvedFindingsOptions } from './types'
 
 export type Savings = Finding['savings']
@@ -50,6 +51,8 @@ export interface FindingsContext {
   readSource: (moduleId: string) => string | null
   /** Import statements of the module's source (null when the source cannot be read). */
   importsOf: (moduleId: string) => ImportStatement[] | null
+  /** How the module's source uses an imported object (see `SourceReader.namespaceUseOf`). */
+  namespaceUseOf: (moduleId: string, objectName: string, importText: string) => NamespaceUse | null
   /** The statement in `importerId`'s source that imports `targetId` (best match), if found. */
   findImportStatement: (importerId: string, targetId: string) => ImportStatement | null
   /** The package folder `name` resolves to from the module's directory (node_modules lookup), relative to root. */
@@ -99,7 +102,86 @@ function computeInitialFiles(report: Report): Set<string> {
   return files
 }
 
-export function createFindingsContext(report: Report, options: ResolvedFindingsOptions, root: string | null): FindingsContext {
+/**
+ * The project's source files as the rules read them: each file read and its imports scanned once,
+ * shared by every rule of a run. Made before the findings run (`computeFindings`'s `sources`), it
+ * can scan while the build's files are still being compressed (`prescan`), so that the rules find
+ * the work done.
+ */
+export interface SourceReader {
+  /** Absolute project root the module ids are relative to; null = nothing can be read. */
+  root: string | null
+  readSource: (moduleId: string) => string | null
+  importsOf: (moduleId: string) => ImportStatement[] | null
+  /** How the module's source uses the object `objectName` bound by `importText` (`scanNamespaceUse`, once per triple). */
+  namespaceUseOf: (moduleId: string, objectName: string, importText: string) => NamespaceUse | null
+  /**
+   * Reads the files, scans their imports and how each default or namespace import is used, now
+   * (the import scanner is loaded first).
+   */
+  prescan: (moduleIds: Iterable<string>) => Promise<void>
+  /** Work done so far: files scanned for imports, and import uses scanned (each once). */
+  readonly scanned: { imports: number, uses: number }
+}
+
+export function createSourceReader(root: string | null): SourceReader {
+  const sourceCache = new Map<string, string | null>()
+  const readSource = (moduleId: string): string | null => {
+    if (root === null || moduleId.startsWith('virtual:') || moduleId.includes('\0')) return null
+    const file = stripQuery(moduleId)
+    if (sourceCache.has(file)) return sourceCache.get(file)!
+    let source: string | null = null
+    try {
+      source = readFileSync(path.resolve(root, file), 'utf8')
+    }
+    catch {}
+    sourceCache.set(file, source)
+    return source
+  }
+  const scanned = { imports: 0, uses: 0 }
+  const importsCache = new Map<string, ImportStatement[] | null>()
+  const importsOf = (moduleId: string): ImportStatement[] | null => {
+    const file = stripQuery(moduleId)
+    if (importsCache.has(file)) return importsCache.get(file)!
+    const source = readSource(file)
+    if (source !== null) scanned.imports++
+    const statements = source === null ? null : scanImports(source, file)
+    importsCache.set(file, statements)
+    return statements
+  }
+  const useCache = new Map<string, NamespaceUse | null>()
+  const namespaceUseOf = (moduleId: string, objectName: string, importText: string): NamespaceUse | null => {
+    const key = `${stripQuery(moduleId)}\0${objectName}\0${importText}`
+    let use = useCache.get(key)
+    if (use === undefined) {
+      const source = readSource(moduleId)
+      if (source !== null) scanned.uses++
+      use = source === null ? null : scanNamespaceUse(source, objectName, importText)
+      useCache.set(key, use)
+    }
+    return use
+  }
+  return {
+    root,
+    readSource,
+    importsOf,
+    namespaceUseOf,
+    scanned,
+    async prescan(moduleIds) {
+      await initImportScanner()
+      for (const moduleId of moduleIds) {
+        for (const statement of importsOf(moduleId) ?? []) {
+          if (statement.kind === 'dynamic') continue
+          for (const objectName of [statement.namespaceName, statement.defaultName]) {
+            if (objectName !== null) namespaceUseOf(moduleId, objectName, statement.text)
+          }
+        }
+      }
+    },
+  }
+}
+
+export function createFindingsContext(report: Report, options: ResolvedFindingsOptions, root: string | null, sources?: SourceReader): FindingsContext {
   const moduleById = new Map(report.modules.map(module => [module.id, module]))
   const packageById = new Map(report.packages.map(pkg => [pkg.id, pkg]))
   const chunkByFile = new Map(report.chunks.map(chunk => [chunk.file, chunk]))
@@ -176,28 +258,7 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     return pkgId ? packageById.get(pkgId)?.name ?? null : null
   }
 
-  const sourceCache = new Map<string, string | null>()
-  const readSource = (moduleId: string): string | null => {
-    if (root === null || moduleId.startsWith('virtual:') || moduleId.includes('\0')) return null
-    const file = stripQuery(moduleId)
-    if (sourceCache.has(file)) return sourceCache.get(file)!
-    let source: string | null = null
-    try {
-      source = readFileSync(path.resolve(root, file), 'utf8')
-    }
-    catch {}
-    sourceCache.set(file, source)
-    return source
-  }
-  const importsCache = new Map<string, ImportStatement[] | null>()
-  const importsOf = (moduleId: string): ImportStatement[] | null => {
-    const file = stripQuery(moduleId)
-    if (importsCache.has(file)) return importsCache.get(file)!
-    const source = readSource(file)
-    const statements = source === null ? null : scanImports(source, file)
-    importsCache.set(file, statements)
-    return statements
-  }
+  const { readSource, importsOf, namespaceUseOf } = sources && sources.root === root ? sources : createSourceReader(root)
 
   // Node's lookup: `node_modules/<name>` in the importer's folder, then each parent. The existing
   // node_modules folders per folder and each (node_modules, name) answer are looked up once.
@@ -331,6 +392,7 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     packageNameOf,
     readSource,
     importsOf,
+    namespaceUseOf,
     findImportStatement,
     resolvePackageFolder,
     displayModule,

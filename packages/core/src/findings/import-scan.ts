@@ -218,7 +218,14 @@ export function scanImports(source: string, fileName?: string): ImportStatement[
  * and whether it is also read with computed keys (`X[key]`) or passed around whole (`fn(X)`), in
  * which cases the bundler has to keep every export.
  */
-export function scanNamespaceUse(source: string, namespaceName: string, importText: string): { members: string[], wholeUse: boolean, computedAccess: boolean } {
+/** What `scanNamespaceUse` finds. */
+export interface NamespaceUse {
+  members: string[]
+  wholeUse: boolean
+  computedAccess: boolean
+}
+
+export function scanNamespaceUse(source: string, namespaceName: string, importText: string): NamespaceUse {
   const body = source
     .replace(importText, '')
     .replace(/\/\*[\s\S]*?\*\//g, ' ')

@@ -43,7 +43,7 @@ function computeImportUse(ctx: FindingsContext, importerId: string, targetId: st
   let unknown = false
   for (const objectName of [statement.namespaceName, statement.defaultName]) {
     if (objectName === null) continue
-    const use = scanNamespaceUse(source, objectName, statement.text)
+    const use = ctx.namespaceUseOf(importerId, objectName, statement.text) ?? scanNamespaceUse(source, objectName, statement.text)
     for (const member of use.members) names.add(member)
     if (objectName === statement.namespaceName && (use.computedAccess || use.wholeUse)) whole = true
     // A default import used as a value (called, passed) needs `default` itself.

@@ -4,6 +4,7 @@
  */
 import picomatch from 'picomatch'
 import type { Finding, Report, Severity } from '../model'
+import type { SourceReader } from './context'
 import { createFindingsContext, rankingBytes } from './context'
 import { initImportScanner } from './import-scan'
 import { commonJsKeptWhole } from './rules/commonjs-kept-whole'
@@ -101,6 +102,11 @@ export interface ComputeFindingsInput {
    * wall clock and CPU time of this process (user + system), for benchmarks.
    */
   onTiming?: (step: string, durationMs: number, cpuMs: number) => void
+  /**
+   * The source files, read (and prescanned) before the run, e.g. while the build's files were being
+   * compressed; used when its root is `root`. Made fresh otherwise.
+   */
+  sources?: SourceReader
 }
 
 /** Runs every rule on the report. Pure apart from reading source files under `root`. */
@@ -123,7 +129,7 @@ export async function computeFindings(report: Report, input: ComputeFindingsInpu
     startCpu = process.cpuUsage()
   }
   startTiming()
-  const ctx = createFindingsContext(report, options, input.root ?? null)
+  const ctx = createFindingsContext(report, options, input.root ?? null, input.sources)
   time('context')
   const metaByCode = new Map(findingsRules.map(rule => [rule.meta.code, rule.meta]))
   const isSilenced = createSilencer(options.ignore)
