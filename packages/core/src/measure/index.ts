@@ -1,6 +1,6 @@
 /**
- * The measurer: exact gzip / brotli sizes of each file (compressed once per algorithm on the libuv
- * thread pool, see `compress.ts`), cached by content (`cache.ts`), with compressed bytes attributed
+ * The measurer: exact gzip / brotli sizes of each file (compressed once per algorithm in worker
+ * threads, see `compress.ts`), cached by content (`cache.ts`), with compressed bytes attributed
  * to byte ranges (`attribution.ts`).
  */
 import type { CompressionOptions, MeasureRequest, MeasureResult, Measurer, MeasureStats } from './types'
@@ -181,6 +181,9 @@ export function createMeasurer(options: CompressionOptions): Measurer {
         prefetched.clear()
       }
     },
-    close: () => cache.flush(),
+    async close() {
+      await cache.flush()
+      await queue.close()
+    },
   }
 }

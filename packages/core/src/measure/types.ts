@@ -66,6 +66,6 @@ export interface Measurer {
   prefetch: (bytes: Uint8Array, contentHash?: string) => void
   /** Counters since creation (a live object, updated as files are measured). */
   readonly stats: MeasureStats
-  /** Wait for pending cache writes and trim the disk cache to its bound (compression needs no teardown). */
+  /** Waits for pending cache writes, trims the disk cache to its bound and ends the compression workers. */
   close: () => Promise<void>
 }
