@@ -153,7 +153,7 @@ describe('an unchanged Vite rebuild reuses the last analysis', () => {
     const outcome = await buildApp(app)
     expect(outcome.error).toBeNull()
     expect(isReused(outcome)).toBe(false)
-    expect(outcome.timings).toContain('not reused: the build or its inputs changed')
+    expect(outcome.timings).toContain('not reused: the emitted files or the settings changed')
     const after = readReport(app)
     expectReportMatchesDisk(app, after)
     const entrySize = (report: Report): number => report.entries.find(entry => entry.name === 'index.html')!.initialLoad.rawBytes
@@ -172,7 +172,10 @@ describe('an unchanged Vite rebuild reuses the last analysis', () => {
     expect(outcome.error).toBeNull()
     expect(readDist(app)).toEqual(distBefore)
     expect(isReused(outcome)).toBe(false)
+    // The files digest matched: the second part of the key (source stamps) told the change.
+    expect(outcome.timings).toContain('not reused: the module graph or the source files changed')
     expectReportMatchesDisk(app, readReport(app))
+    expect(isReused(await buildApp(app))).toBe(true)
   })
 
   it('analyses again and rewrites report.html when it was deleted', async () => {

@@ -114,6 +114,8 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   let sources: SourceReader | undefined
   let leakScan: Promise<StaticLeakScanResult> | null | undefined
   const whileMeasuring = (modules: readonly Module[]): Promise<void> => timings.time('early', async () => {
+    // On a miss, the rest of the reuse key (module graph, source stamps) for the state saved at the end.
+    reuse.completeKey()
     try {
       leakScan = startStaticLeakScan(modules, resolved, root)
       leakScan?.catch(() => {})
