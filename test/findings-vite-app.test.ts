@@ -4,7 +4,7 @@
  * with computed keys, date-fns at two versions) is found, priced in bytes and located at the import.
  */
 import type { Finding, Report } from '@weighbridge/core'
-import { computeFindings, createSourceReader, formatFindingsLines } from '@weighbridge/core'
+import { computeFindings, createSourceReader, formatFindingsLines, serializeReport } from '@weighbridge/core'
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { build } from 'vite'
@@ -134,6 +134,11 @@ describe('findings on examples/vite-app (Vite + weighbridge/vite)', () => {
     expect(lines).toHaveLength(11)
     const summary = printed.join('\n')
     for (const finding of report.findings.slice(0, 5)) expect(summary).toContain(finding.title)
+  })
+
+  it('wrote report.json with its modules serialized ahead: the same bytes as serializing it whole', () => {
+    const text = readFileSync(path.join(workDir, 'report.json'), 'utf8')
+    expect(serializeReport(JSON.parse(text) as Report)).toBe(text)
   })
 
   it('reads sources once, before the rules run: a prescanned reader leaves the rules little to scan', async () => {

@@ -19,7 +19,7 @@ import { SCHEMA_VERSION } from './model'
 import { normalizeModuleId, normalizeOutputPath, parseModuleId } from './normalize-id'
 import { classifyOutputKind, isStyleModuleId } from './output-kind'
 import { createPackageLookup } from './package-lookup'
-import { sortReport } from './sort-report'
+import { sortModules, sortReport } from './sort-report'
 
 export interface BuildReportOptions {
   measurer: Measurer
@@ -268,7 +268,8 @@ export async function buildReport(collected: CollectedBuild, options: BuildRepor
 
   const rawIds = collectRawModuleIds(collected)
   const { facts, packages } = gatherModuleFacts(rawIds, root)
-  const modules = buildModules(rawIds, collected, facts, toId)
+  // Sorted now (canonical, kept by sortReport): `whileMeasuring` can serialize them ahead.
+  const modules = sortModules(buildModules(rawIds, collected, facts, toId))
   endPhase('modules')
 
   const requests: MeasureRequest[] = []

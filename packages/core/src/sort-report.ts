@@ -2,7 +2,7 @@
  * The report's canonical order: every array sorted by its id (code unit order, no locale), findings
  * by gzip savings then id. With sorted keys (`serializeReport`) the same build gives the same bytes.
  */
-import type { Finding, Report, SizeDelta } from './model'
+import type { Finding, Module, Report, SizeDelta } from './model'
 
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
@@ -26,6 +26,30 @@ function sortDeltas(deltas: SizeDelta[]): SizeDelta[] {
   return sortBy(deltas, delta => delta.id)
 }
 
+/** Module arrays `sortModules` made: already canonical, `sortReport` keeps them as they are. */
+const canonicalModules = new WeakSet<readonly Module[]>()
+
+/**
+ * The modules in canonical order (a copy), marked so that `sortReport` keeps this very array: it
+ * can be serialized ahead (`prepareModulesJson`). Do not change the array or its modules after.
+ */
+export function sortModules(modules: readonly Module[]): Module[] {
+  const sorted = sortBy([...modules], module => module.id).map(module => ({
+    ...module,
+    exports: module.exports === null ? null : sortStrings(module.exports),
+    imports: [...module.imports].sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.kind, b.kind)),
+    importers: sortStrings(module.importers),
+    dynamicImporters: sortStrings(module.dynamicImporters),
+  }))
+  canonicalModules.add(sorted)
+  return sorted
+}
+
+/** Whether `modules` came from `sortModules`. */
+export function isCanonicalModules(modules: readonly Module[]): boolean {
+  return canonicalModules.has(modules)
+}
+
 /** A copy of `report` with every array in canonical order. */
 export function sortReport(report: Report): Report {
   return {
@@ -42,13 +66,7 @@ export function sortReport(report: Report): Report {
         renderedExports: module.renderedExports === null ? null : sortStrings(module.renderedExports),
       })),
     })),
-    modules: sortBy(report.modules, module => module.id).map(module => ({
-      ...module,
-      exports: module.exports === null ? null : sortStrings(module.exports),
-      imports: [...module.imports].sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.kind, b.kind)),
-      importers: sortStrings(module.importers),
-      dynamicImporters: sortStrings(module.dynamicImporters),
-    })),
+    modules: canonicalModules.has(report.modules) ? report.modules : sortModules(report.modules),
     packages: sortBy(report.packages, pkg => pkg.id),
     entries: sortBy(report.entries, entry => entry.name).map(entry => ({
       ...entry,
