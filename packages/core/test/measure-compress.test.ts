@@ -1,6 +1,6 @@
 /**
- * The compression queue on real files: worker threads give the bytes zlib gives, whichever worker a
- * job lands on; the caller's buffers stay intact (the workers get copies); a queue closed while
+ * The compression queue on real files: brotli in worker threads and gzip on the thread pool give
+ * the bytes zlib gives, whichever worker a job lands on; the caller's buffers stay intact (the workers get copies); a queue closed while
  * jobs are in flight still answers them (on node's thread pool); and a closed queue starts again.
  */
 import type { CorpusFile } from './measure-corpus'
@@ -23,7 +23,7 @@ beforeAll(() => {
 
 describe('the compression queue', () => {
   for (const workerCount of [1, 3]) {
-    it(`gives zlib's bytes with ${workerCount} worker(s), and leaves the caller's buffers intact`, async () => {
+    it(`gives zlib's bytes with ${workerCount} brotli worker(s), and leaves the caller's buffers intact`, async () => {
       const queue = createCompressionQueue(workerCount)
       const copies = files.map(file => Buffer.from(file.bytes))
       const [streams, sizes] = await Promise.all([

@@ -1,5 +1,6 @@
 /**
- * Compression off the main thread, in worker threads that keep their own queue.
+ * Compression off the main thread: brotli in worker threads that keep their own queue, gzip on
+ * node's thread pool.
  *
  * Why workers and not node's async zlib (the libuv thread pool, our first design): with the pool, a
  * finished job is replaced by the next one from a JavaScript callback on the main thread. The plugin
@@ -23,7 +24,7 @@ import { Worker } from 'node:worker_threads'
 import zlib from 'node:zlib'
 
 export interface CompressionQueue {
-  /** The gzip stream of `bytes` at `level` (equals `zlib.gzipSync(bytes, { level })`). */
+  /** The gzip stream of `bytes` at `level` (equals `zlib.gzipSync(bytes, { level })`), on node's thread pool. */
   gzip: (bytes: Buffer, level: number) => Promise<Buffer>
   /** The brotli size of `bytes` at `quality` (equals `brotliCompressSync` with BROTLI_PARAM_QUALITY only). */
   brotliBytes: (bytes: Buffer, quality: number) => Promise<number>
@@ -123,7 +124,41 @@ function runOnThreadPool(kind: JobMessage['kind'], bytes: Buffer, level: number)
   })
 }
 
+/** Jobs in flight on node's thread pool: cores + 1, at most its size − 1 (the pool also serves fs). */
+function countThreadPoolJobs(): number {
+  const poolSize = Number(process.env.UV_THREADPOOL_SIZE) || 4
+  return Math.max(1, Math.min(availableParallelism() + 1, poolSize - 1))
+}
+
 export function createCompressionQueue(workerCount: number = countDefaultWorkers()): CompressionQueue {
+  /** Thread-pool jobs waiting (largest first when started), and how many run: bounded, so memory stays flat. */
+  const waiting: { sizeBytes: number, run: () => void }[] = []
+  let running = 0
+  const maxRunning = countThreadPoolJobs()
+  function startWaiting(): void {
+    while (running < maxRunning && waiting.length > 0) {
+      let largest = 0
+      for (let index = 1; index < waiting.length; index++) {
+        if (waiting[index]!.sizeBytes > waiting[largest]!.sizeBytes)
+          largest = index
+      }
+      running++
+      waiting.splice(largest, 1)[0]!.run()
+    }
+  }
+  function onThreadPool(kind: JobMessage['kind'], bytes: Buffer, level: number): Promise<ResultMessage> {
+    return new Promise((resolve, reject) => {
+      waiting.push({
+        sizeBytes: bytes.length,
+        run: () => runOnThreadPool(kind, bytes, level).then(resolve, reject).finally(() => {
+          running--
+          startWaiting()
+        }),
+      })
+      startWaiting()
+    })
+  }
+
   const pool: PoolWorker[] = []
   const pending = new Map<number, Pending>()
   let nextId = 1
@@ -157,7 +192,7 @@ export function createCompressionQueue(workerCount: number = countDefaultWorkers
       if (job.worker !== poolWorker)
         continue
       pending.delete(id)
-      runOnThreadPool(job.kind, job.source, job.level).then(job.resolve, job.reject)
+      onThreadPool(job.kind, job.source, job.level).then(job.resolve, job.reject)
     }
   }
 
@@ -196,7 +231,7 @@ export function createCompressionQueue(workerCount: number = countDefaultWorkers
     // An exact-size copy that is transferred: the caller's buffer (often the bundler's) stays intact.
     const poolWorker = workersFailed ? null : pickWorker()
     if (!poolWorker)
-      return runOnThreadPool(kind, bytes, level)
+      return onThreadPool(kind, bytes, level)
     const job: JobMessage = { id: nextId++, kind, level, bytes: new Uint8Array(bytes) }
     return new Promise<ResultMessage>((resolve, reject) => {
       pending.set(job.id, { kind, level, source: bytes, worker: poolWorker, resolve, reject })
@@ -214,10 +249,9 @@ export function createCompressionQueue(workerCount: number = countDefaultWorkers
   }
 
   return {
-    gzip: async (bytes, level) => {
-      const result = await submit('gzip', bytes, level)
-      return toBuffer(result.gzip!)
-    },
+    // gzip is ~60× cheaper than brotli-11: a short job on the thread pool costs less than starting
+    // workers for it (23-36 ms each), and a stalled pool delays little. Brotli goes to the workers.
+    gzip: async (bytes, level) => toBuffer((await onThreadPool('gzip', bytes, level)).gzip!),
     brotliBytes: async (bytes, quality) => (await submit('brotli', bytes, quality)).brotliBytes!,
     async close() {
       const workers = pool.splice(0)
@@ -227,7 +261,7 @@ export function createCompressionQueue(workerCount: number = countDefaultWorkers
       // Jobs still waiting on those workers (a close during a measure) finish on the thread pool.
       for (const [id, job] of pending) {
         pending.delete(id)
-        runOnThreadPool(job.kind, job.source, job.level).then(job.resolve, job.reject)
+        onThreadPool(job.kind, job.source, job.level).then(job.resolve, job.reject)
       }
     },
   }
