@@ -77,7 +77,8 @@ export function createMeasurer(options: CompressionOptions): Measurer {
   function startEarly(key: string, compute: () => Promise<unknown>): void {
     if (inFlight.has(key) || prefetched.has(key))
       return
-    const promise = cache.get(key, isByteCount).then(cached => cached === undefined ? compute() : null)
+    // Synchronous up to the job's submission: compression starts inside the bundler hook that calls this.
+    const promise = cache.peek(key, isByteCount) === undefined ? compute() : Promise.resolve(null)
     // A prefetch nobody claims must not surface as an unhandled rejection; a claim sees the error.
     promise.catch(() => {})
     prefetched.set(key, promise)
