@@ -306,7 +306,6 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     return found
   }
 
-  /** 2 = the specifier names the target file itself, 1 = its package, 0 = no match. */
   /** A relative specifier resolved against the importer's folder: the path and its extension-less stem. */
   const relativeCache = new Map<string, { resolved: string, stem: string }>()
   const resolveRelative = (importerId: string, specifier: string): { resolved: string, stem: string } => {
@@ -320,20 +319,46 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     return found
   }
 
-  const scoreSpecifier = (importerId: string, specifier: string, targetId: string, targetStem: string): number => {
-    const target = stripQuery(targetId)
-    const name = readSpecifierPackageName(specifier)
+  /** An import statement with what scoring needs of its specifier, worked out once per importer. */
+  interface ResolvedStatement {
+    statement: ImportStatement
+    /** Package name of a bare specifier; null for a relative one. */
+    name: string | null
+    /** Relative: the resolved path and its stem; bare: the package folder it resolves to (or null). */
+    resolved: string | null
+    stem: string | null
+    folder: string | null
+  }
+  const resolvedStatements = new Map<string, ResolvedStatement[] | null>()
+  const resolvedStatementsOf = (importerId: string): ResolvedStatement[] | null => {
+    let list = resolvedStatements.get(importerId)
+    if (list !== undefined) return list
+    const statements = importsOf(importerId)
+    list = statements === null
+      ? null
+      : statements.filter(statement => !statement.typeOnly).map((statement) => {
+          const name = readSpecifierPackageName(statement.specifier)
+          if (name !== null) return { statement, name, resolved: null, stem: null, folder: resolvePackageFolder(importerId, name) }
+          if (!statement.specifier.startsWith('.')) return { statement, name, resolved: null, stem: null, folder: null }
+          const { resolved, stem } = resolveRelative(importerId, statement.specifier)
+          return { statement, name, resolved, stem, folder: null }
+        })
+    resolvedStatements.set(importerId, list)
+    return list
+  }
+
+  /** 2 = the specifier names the target file itself, 1 = its package, 0 = no match. */
+  const scoreSpecifier = (item: ResolvedStatement, target: string, targetId: string, targetStem: string): number => {
+    const { statement: { specifier }, name } = item
     if (name === null) {
-      if (!specifier.startsWith('.')) return 0
-      const { resolved, stem } = resolveRelative(importerId, specifier)
-      if (target === resolved || targetStem === stem) return 2
-      if (targetStem === `${resolved}/index`) return 2
+      if (item.resolved === null) return 0
+      if (target === item.resolved || targetStem === item.stem) return 2
+      if (targetStem === `${item.resolved}/index`) return 2
       return 0
     }
     const targetModule = moduleById.get(targetId)
     if (!targetModule?.package) return 0
-    const folder = resolvePackageFolder(importerId, name)
-    const samePackage = folder !== null ? folder === targetModule.package : packageById.get(targetModule.package)?.name === name
+    const samePackage = item.folder !== null ? item.folder === targetModule.package : packageById.get(targetModule.package)?.name === name
     if (!samePackage) return 0
     const subpath = specifier.slice(name.length + 1)
     if (subpath === '') return 1
@@ -352,16 +377,16 @@ export function createFindingsContext(report: Report, options: ResolvedFindingsO
     return found
   }
   const findBestStatement = (importerId: string, targetId: string): ImportStatement | null => {
-    const statements = importsOf(importerId)
+    const statements = resolvedStatementsOf(importerId)
     if (!statements) return null
-    const targetStem = stripExtension(stripQuery(targetId))
+    const target = stripQuery(targetId)
+    const targetStem = stripExtension(target)
     let best: ImportStatement | null = null
     let bestScore = 0
-    for (const statement of statements) {
-      if (statement.typeOnly) continue
-      const score = scoreSpecifier(importerId, statement.specifier, targetId, targetStem)
+    for (const item of statements) {
+      const score = scoreSpecifier(item, target, targetId, targetStem)
       if (score > bestScore) {
-        best = statement
+        best = item.statement
         bestScore = score
       }
     }
