@@ -5,16 +5,46 @@
 import type { Module, Report } from './model'
 import { compareStrings, isCanonicalModules, sortReport } from './sort-report'
 
+/**
+ * `value` with every object's keys in sorted order, for JSON.stringify. Copy on change: an object
+ * whose keys are already sorted, and whose members need no change, is returned as it is (the
+ * model's builders create most records in key order, so a 20,000-module report is not copied whole).
+ */
 function sortKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value))
-    return value.map(sortKeysDeep)
   if (value === null || typeof value !== 'object')
     return value
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index]
+      const sorted = sortKeysDeep(item)
+      if (copy === null && sorted !== item)
+        copy = value.slice(0, index)
+      copy?.push(sorted)
+    }
+    return copy ?? value
+  }
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  let inOrder = true
+  for (let index = 1; index < keys.length && inOrder; index++)
+    inOrder = compareStrings(keys[index - 1]!, keys[index]!) < 0
+  let changed = !inOrder
+  const members: unknown[] = Array.from({ length: keys.length })
+  for (let index = 0; index < keys.length; index++) {
+    const item = record[keys[index]!]
+    members[index] = sortKeysDeep(item)
+    changed ||= members[index] !== item
+  }
+  if (!changed)
+    return value
+  const order = keys.map((key, index) => index)
+  if (!inOrder)
+    order.sort((a, b) => compareStrings(keys[a]!, keys[b]!))
   const sorted: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort(compareStrings)) {
-    const item = (value as Record<string, unknown>)[key]
-    if (item !== undefined)
-      sorted[key] = sortKeysDeep(item)
+  for (const index of order) {
+    if (members[index] !== undefined)
+      sorted[keys[index]!] = members[index]
   }
   return sorted
 }

@@ -26,6 +26,9 @@ function sortDeltas(deltas: SizeDelta[]): SizeDelta[] {
   return sortBy(deltas, delta => delta.id)
 }
 
+/** Fields of `Module` in the model. */
+const MODULE_FIELD_COUNT = 10
+
 /** Module arrays `sortModules` made: already canonical, `sortReport` keeps them as they are. */
 const canonicalModules = new WeakSet<readonly Module[]>()
 
@@ -34,13 +37,27 @@ const canonicalModules = new WeakSet<readonly Module[]>()
  * can be serialized ahead (`prepareModulesJson`). Do not change the array or its modules after.
  */
 export function sortModules(modules: readonly Module[]): Module[] {
-  const sorted = sortBy([...modules], module => module.id).map(module => ({
-    ...module,
-    exports: module.exports === null ? null : sortStrings(module.exports),
-    imports: [...module.imports].sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.kind, b.kind)),
-    importers: sortStrings(module.importers),
-    dynamicImporters: sortStrings(module.dynamicImporters),
-  }))
+  const sorted = sortBy([...modules], module => module.id).map((module) => {
+    const imports = [...module.imports].sort((a, b) => compareStrings(a.id, b.id) || compareStrings(a.kind, b.kind))
+    // A module of the model's ten fields is made with its keys in sorted order (report.json writes
+    // them so, and `serializeReport` then has nothing to copy); one with more (a report from a
+    // newer version) keeps them all.
+    if (Object.keys(module).length !== MODULE_FIELD_COUNT) {
+      return { ...module, exports: module.exports === null ? null : sortStrings(module.exports), imports, importers: sortStrings(module.importers), dynamicImporters: sortStrings(module.dynamicImporters) }
+    }
+    return {
+      dynamicImporters: sortStrings(module.dynamicImporters),
+      exports: module.exports === null ? null : sortStrings(module.exports),
+      format: module.format,
+      id: module.id,
+      importers: sortStrings(module.importers),
+      imports,
+      isEntry: module.isEntry,
+      originalBytes: module.originalBytes,
+      package: module.package,
+      sideEffects: module.sideEffects,
+    }
+  })
   canonicalModules.add(sorted)
   return sorted
 }
