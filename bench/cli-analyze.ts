@@ -7,9 +7,10 @@
  *   2. the same dist with its source maps: vs source-map-explorer (`--json`), raw bytes per source;
  *   3. `--huge [MB]`: a ~500 MB stats.json written as a stream; weighbridge analyses it with
  *      bounded memory (not in the tests).
- * Compared like with like: our default (gzip 9 + brotli 11) and our setting that computes what the
- * peer computes (`--brotli false` for webpack-bundle-analyzer's gzip, `--gzip false --brotli false`
- * for source-map-explorer's raw bytes); the ratios are printed for both.
+ * Compared like with like: our default (gzip 9 + brotli 11, report.json + report.html) and our
+ * setting that computes and writes what the peer does (`--brotli false` for webpack-bundle-analyzer's
+ * gzip, `--gzip false --brotli false` for source-map-explorer's raw bytes, both with `--no-html`: the
+ * peers write a JSON file only); the ratios are printed for both.
  *
  *   npx -y pnpm@10 --filter 'weighbridge...' run build     # the CLI under test
  *   cd bench && npx tsx cli-analyze.ts [moduleCount] [--runs 3] [--huge [500]] [--only stats|dist|huge]
@@ -137,13 +138,13 @@ async function main(): Promise<void> {
 
   if (only.has('stats')) {
     const wbDefault = await measure('weighbridge analyze stats.json (gzip+brotli, default)', weighbridgeBin, ['analyze', statsFile, '--dist', dist, '--out', path.join(out, 'wb-stats.json')])
-    const wbGzip = await measure('weighbridge analyze stats.json --brotli false (gzip)', weighbridgeBin, ['analyze', statsFile, '--dist', dist, '--brotli', 'false', '--out', path.join(out, 'wb-stats-gzip.json')])
+    const wbGzip = await measure('weighbridge analyze stats.json --brotli false (gzip, JSON only)', weighbridgeBin, ['analyze', statsFile, '--dist', dist, '--brotli', 'false', '--no-html', '--out', path.join(out, 'wb-stats-gzip.json')])
     const wba = await measure('webpack-bundle-analyzer -m json (parsed+gzip)', wbaBin, [statsFile, dist, '-m', 'json', '-r', path.join(out, 'wba.json'), '-l', 'silent'])
     ratios.push(formatRatio(wbGzip, wba), formatRatio(wbDefault, wba))
   }
   if (only.has('dist')) {
     const wbDefault = await measure('weighbridge analyze dist/ (gzip+brotli, default)', weighbridgeBin, ['analyze', dist, '--out', path.join(out, 'wb-dist.json')])
-    const wbRaw = await measure('weighbridge analyze dist/ --gzip false --brotli false (raw)', weighbridgeBin, ['analyze', dist, '--gzip', 'false', '--brotli', 'false', '--out', path.join(out, 'wb-dist-raw.json')])
+    const wbRaw = await measure('weighbridge analyze dist/ --gzip false --brotli false (raw, JSON only)', weighbridgeBin, ['analyze', dist, '--gzip', 'false', '--brotli', 'false', '--no-html', '--out', path.join(out, 'wb-dist-raw.json')])
     const sme = await measure('source-map-explorer --json --no-border-checks (raw)', smeBin, [...jsFiles, '--json', path.join(out, 'sme.json'), '--no-border-checks'])
     ratios.push(formatRatio(wbRaw, sme), formatRatio(wbDefault, sme))
     checkDistAgreement()
@@ -154,8 +155,8 @@ async function main(): Promise<void> {
       const sizeBytes = await writeHugeStats(statsFile, hugeFile, hugeMegabytes * 1e6)
       console.log(`wrote ${path.relative(here, hugeFile)}: ${(sizeBytes / 1e6).toFixed(0)} MB`)
     }
-    const small = await measure(`weighbridge analyze stats.json (${(fs.statSync(statsFile).size / 1e6).toFixed(0)} MB) --brotli false`, weighbridgeBin, ['analyze', statsFile, '--dist', dist, '--brotli', 'false', '--out', path.join(out, 'wb-small.json')])
-    const huge = await measure(`weighbridge analyze stats.json (${(fs.statSync(hugeFile).size / 1e6).toFixed(0)} MB) --brotli false`, weighbridgeBin, ['analyze', hugeFile, '--dist', dist, '--brotli', 'false', '--out', path.join(out, 'wb-huge.json')])
+    const small = await measure(`weighbridge analyze stats.json (${(fs.statSync(statsFile).size / 1e6).toFixed(0)} MB) --brotli false`, weighbridgeBin, ['analyze', statsFile, '--dist', dist, '--brotli', 'false', '--no-html', '--out', path.join(out, 'wb-small.json')])
+    const huge = await measure(`weighbridge analyze stats.json (${(fs.statSync(hugeFile).size / 1e6).toFixed(0)} MB) --brotli false`, weighbridgeBin, ['analyze', hugeFile, '--dist', dist, '--brotli', 'false', '--no-html', '--out', path.join(out, 'wb-huge.json')])
     const same = fs.readFileSync(path.join(out, 'wb-small.json'), 'utf8') === fs.readFileSync(path.join(out, 'wb-huge.json'), 'utf8')
     ratios.push(`huge / small stats: file ${(fs.statSync(hugeFile).size / fs.statSync(statsFile).size).toFixed(1)}×, peak RSS ${(rssOf(huge) / rssOf(small)).toFixed(2)}× (${(rssOf(huge) / 1e6).toFixed(0)} MB); same report: ${same}`)
   }

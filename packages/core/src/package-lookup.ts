@@ -50,7 +50,8 @@ function readSideEffects(value: unknown): boolean | string[] | null {
 }
 
 function isInsideNodeModules(filePath: string): boolean {
-  return filePath.split(/[\\/]/).includes('node_modules')
+  // The substring test first: most files of an app are not in node_modules, and splitting 20,000 paths costs.
+  return filePath.includes('node_modules') && filePath.split(/[\\/]/).includes('node_modules')
 }
 
 export interface PackageLookup {

@@ -4,7 +4,8 @@ import path from 'node:path'
 
 let counter = 0
 
-export async function writeFileAtomic(filePath: string, contents: string | Uint8Array): Promise<void> {
+/** `contents` may be pieces of text (an iterable of strings): each piece is one write. */
+export async function writeFileAtomic(filePath: string, contents: string | Uint8Array | Iterable<string>): Promise<void> {
   await mkdir(path.dirname(filePath), { recursive: true })
   const temporary = `${filePath}.${process.pid}.${++counter}.tmp`
   try {

@@ -5,12 +5,13 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
 import type { CollectedBuild, Report } from '@weighbridge/core'
 import { buildReport, createMeasurer, parseReportText, ReportFileError } from '@weighbridge/core'
 import { collectDistFolder } from '../importers/dist-folder'
 import { collectMetafile } from '../importers/esbuild-metafile'
 import { InputError } from '../importers/input-error'
-import { readJsonFile, UNUSED_STATS_KEYS } from '../importers/read-json'
+import { readJsonFile, SHADOWED_STATS_KEYS, UNUSED_STATS_KEYS } from '../importers/read-json'
 import { collectWebpackStats } from '../importers/webpack-stats'
 import type { WebpackStats } from '../importers/webpack-stats'
 import { generatorVersion } from '../version'
@@ -31,6 +32,8 @@ export interface AnalyzeInputOptions {
   brotli?: number | false
   /** Read stats files above this many bytes in chunks, dropping the keys no reader needs before parsing. @default 4_000_000 */
   streamAboveBytes?: number
+  /** Called after each step (`collect`, then `buildReport.<step>`) with its wall time, for the timing log. */
+  onPhase?: (phase: string, durationMs: number) => void
 }
 
 export interface AnalyzeResult {
@@ -89,16 +92,21 @@ export async function analyzeInput(inputPath: string, options: AnalyzeInputOptio
       throw error
     }
   }
+  const collectStartMs = performance.now()
   const collected = await collectInput(input, kind, options)
+  options.onPhase?.('collect', performance.now() - collectStartMs)
   const gzip = options.gzip ?? 9
   const brotli = options.brotli ?? 11
   const measurer = createMeasurer({ gzip, brotli, cacheDir: false })
   try {
+    const buildStartMs = performance.now()
     const report = await buildReport(collected, {
       measurer,
       generatorVersion,
       compression: { gzipLevel: gzip === false ? null : gzip, brotliQuality: brotli === false ? null : brotli },
+      ...(options.onPhase ? { onPhase: (phase: string, durationMs: number) => options.onPhase!(`buildReport.${phase}`, durationMs) } : {}),
     })
+    options.onPhase?.('buildReport', performance.now() - buildStartMs)
     return { kind, report }
   }
   finally {
@@ -115,7 +123,7 @@ async function collectInput(input: string, kind: Exclude<InputKind, 'report'>, o
   if (fs.statSync(input).isDirectory())
     throw new InputError(input, `${input}: a folder, but --kind ${kind} needs a JSON file.`)
   if (kind === 'stats') {
-    const stats = await readJsonFile(input, { expected: 'a webpack or Rspack stats.json', streamAboveBytes: options.streamAboveBytes, dropKeys: UNUSED_STATS_KEYS }) as WebpackStats
+    const stats = await readJsonFile(input, { expected: 'a webpack or Rspack stats.json', streamAboveBytes: options.streamAboveBytes, dropKeys: UNUSED_STATS_KEYS, shadowedKeys: SHADOWED_STATS_KEYS }) as WebpackStats
     const outputPath = chooseOutputFolder(input, stats, options.dist)
     return collectWebpackStats({
       stats,

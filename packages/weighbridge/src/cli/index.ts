@@ -8,9 +8,10 @@
  */
 import path from 'node:path'
 import { cac } from 'cac'
-import { formatBytes, ReportFileError, serializeReport } from '@weighbridge/core'
+import { formatBytes, ReportFileError, serializeReport, serializeReportParts } from '@weighbridge/core'
 import { InputError } from '../importers/input-error'
 import { renderReport } from '@weighbridge/report'
+import { createPhaseTimings, isTimingsRequested } from '../phase-timings'
 import { formatSummary } from '../summary'
 import { generatorVersion } from '../version'
 import { writeFileAtomic } from '../write-file-atomic'
@@ -138,6 +139,8 @@ function parseLevel(name: string, value: string | number | boolean | undefined, 
 }
 
 async function runAnalyze(input: string, flags: AnalyzeFlags, io: CliIo): Promise<number> {
+  // The timing log (stderr) is on with the env `WEIGHBRIDGE_DEBUG=timings`, as for the plugin.
+  const timings = createPhaseTimings(isTimingsRequested())
   try {
     if (flags.kind !== undefined && !INPUT_KINDS.includes(flags.kind as InputKind))
       throw new UsageError(`--kind must be one of ${INPUT_KINDS.join(', ')}; received ${JSON.stringify(flags.kind)}`)
@@ -148,24 +151,31 @@ async function runAnalyze(input: string, flags: AnalyzeFlags, io: CliIo): Promis
       ...(flags.dist ? { dist: path.resolve(io.cwd, flags.dist) } : {}),
       gzip: parseLevel('gzip', flags.gzip, 9, 9),
       brotli: parseLevel('brotli', flags.brotli, 11, 11),
+      ...(timings.enabled ? { onPhase: timings.record } : {}),
     })
-    const json = serializeReport(report)
     const outFile = flags.out !== undefined ? path.resolve(io.cwd, String(flags.out)) : flags.json ? null : path.resolve(io.cwd, '.weighbridge/report.json')
+    // The whole text only for stdout; the file is written in 1 MB pieces (the same bytes, less memory).
+    const json = flags.json ? timings.time('serialize', () => serializeReport(report)) : null
     if (outFile)
-      await writeFileAtomic(outFile, json)
+      await timings.time('write json', () => writeFileAtomic(outFile, json ?? joinPieces(serializeReportParts(report), 1 << 20)))
     // The HTML report next to report.json (same name, .html), as the plugin writes it.
     const htmlFile = outFile && flags.html !== false ? outFile.replace(/\.json$/i, '') + '.html' : null
     if (htmlFile)
-      await writeFileAtomic(htmlFile, renderReport(report))
-    if (flags.json) {
+      await timings.time('html', () => writeFileAtomic(htmlFile, renderReport(report)))
+    if (json !== null) {
       io.stdout.write(json.endsWith('\n') ? json : `${json}\n`)
     }
     else {
       const colors = io.colors ?? (Boolean(io.stdout.isTTY) && !process.env.NO_COLOR)
       const shown = (file: string | null): string | null => file ? path.relative(io.cwd, file) || file : null
-      io.stdout.write(`${formatSummary(report, { reportPath: shown(outFile), htmlPath: shown(htmlFile), colors })}\n`)
-      io.stdout.write(`${describeAttribution(report, kind)}\n`)
+      timings.time('summary', () => {
+        io.stdout.write(`${formatSummary(report, { reportPath: shown(outFile), htmlPath: shown(htmlFile), colors })}\n`)
+        io.stdout.write(`${describeAttribution(report, kind)}\n`)
+      })
     }
+    const timingLine = timings.format()
+    if (timingLine)
+      io.stderr.write(`${timingLine}\n`)
     return report.budgets.some(budget => budget.level === 'error') ? EXIT_BUDGET : EXIT_OK
   }
   catch (error) {
@@ -176,6 +186,23 @@ async function runAnalyze(input: string, flags: AnalyzeFlags, io: CliIo): Promis
     io.stderr.write(`weighbridge: internal error while analyzing ${input}: ${(error as Error).stack ?? String(error)}\n`)
     return EXIT_INTERNAL
   }
+}
+
+/** Joins small pieces of text into pieces of about `size` characters (one write each). */
+function* joinPieces(pieces: Iterable<string>, size: number): Generator<string> {
+  let batch: string[] = []
+  let length = 0
+  for (const piece of pieces) {
+    batch.push(piece)
+    length += piece.length
+    if (length >= size) {
+      yield batch.join('')
+      batch = []
+      length = 0
+    }
+  }
+  if (batch.length > 0)
+    yield batch.join('')
 }
 
 /** One line on how much of the JS/CSS was attributed to modules (the rest is runtime or unmapped). */

@@ -173,7 +173,8 @@ export function collectMetafile(source: MetafileSource): CollectedBuild {
       const mapFile = path.resolve(workingDir, mapName)
       const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
       // Checked against the file; the module bytes are esbuild's own (`bytesInOutput`), not the map's.
-      chunk.map = readSourceMapOf(read(mapName), mapFile, decoder.decode(contents), contents.length, fileName, source.root).map
+      // Spread: the mappings string, not the getter holding the map file's bytes.
+      chunk.map = { ...readSourceMapOf(read(mapName), mapFile, decoder.decode(contents), contents.length, fileName, source.root).map }
     }
     files.push({ fileName, contents, chunk })
   }

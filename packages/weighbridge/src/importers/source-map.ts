@@ -5,9 +5,10 @@
 import path from 'node:path'
 import type { CollectedSourceMap } from '@weighbridge/core'
 import { InputError } from './input-error'
-import { readSourceMapFields } from './source-map-bytes'
+import { readSourceMapFieldBytes } from './source-map-bytes'
 
 const textDecoder = new TextDecoder()
+const textEncoder = new TextEncoder()
 
 const WEBPACK_SOURCE = /^webpack:\/\/[^/]*\//
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:/i
@@ -46,6 +47,9 @@ export function parseSourceMap(text: string, file: string): CollectedSourceMap &
  */
 export function resolveMapSources(map: CollectedSourceMap, mapFile: string, root: string): (string | null)[] {
   const mapDir = path.dirname(mapFile)
+  // 20,000 sources: a plain join where `path.resolve` would only join (see `resolveInside`).
+  const resolveInRoot = path.resolve(root) === root ? resolveInside : path.resolve
+  const resolveInMapDir = path.resolve(mapDir) === mapDir ? resolveInside : path.resolve
   return map.sources.map((source) => {
     if (source === null || source === '')
       return null
@@ -53,15 +57,26 @@ export function resolveMapSources(map: CollectedSourceMap, mapFile: string, root
       const rest = stripQuery(source.replace(WEBPACK_SOURCE, ''))
       if (!rest.startsWith('./') && !rest.startsWith('../') && !path.isAbsolute(rest))
         return null
-      return path.resolve(root, rest)
+      return resolveInRoot(root, rest)
     }
     if (source.startsWith('file://'))
       return stripQuery(decodeURIComponent(new URL(source).pathname))
     if (source.startsWith('\0') || URL_SCHEME.test(source))
       return source
     const withRoot = map.sourceRoot ? path.join(map.sourceRoot, source) : source
-    return path.resolve(mapDir, stripQuery(withRoot))
+    return resolveInMapDir(mapDir, stripQuery(withRoot))
   })
+}
+
+/** A `.` or `..` segment, or `//`: what `path.resolve` would normalise. */
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)|\/\//
+
+/** `path.resolve(dir, relative)` for a normalised absolute `dir`: a plain join when `relative` has nothing to normalise. */
+function resolveInside(dir: string, relative: string): string {
+  const rest = relative.startsWith('./') ? relative.slice(2) : relative
+  if (path.sep !== '/' || rest === '' || rest.charCodeAt(0) === 47 || rest.endsWith('/') || DOT_SEGMENT.test(rest))
+    return path.resolve(dir, relative)
+  return dir === '/' ? `/${rest}` : `${dir}/${rest}`
 }
 
 function stripQuery(source: string): string {
@@ -88,8 +103,9 @@ export interface SourceMapScan {
   usedSources: Uint8Array
 }
 
+/** Base64 digit values by byte (-1: not a digit, `,` and `;` included). */
 const BASE64_VALUES = (() => {
-  const values = new Int8Array(128).fill(-1)
+  const values = new Int8Array(256).fill(-1)
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
   for (let index = 0; index < alphabet.length; index++)
     values[alphabet.charCodeAt(index)] = index
@@ -107,8 +123,8 @@ const SEMICOLON = 59
  * naming `mapFile` otherwise: such a map belongs to another build of the file and would attribute
  * bytes to the wrong modules.
  */
-export function scanSourceMap(map: CollectedSourceMap & { sourcesContent?: unknown }, code: string, byteLength: number, mapFile: string, codeFile: string, sourceLineCounts?: Int32Array): SourceMapScan {
-  const decoded = decodeMappings(map, mapFile, sourceLineCounts ?? countSourceLines(map.sourcesContent, map.sources.length))
+export function scanSourceMap(map: CollectedSourceMap & { sourcesContent?: unknown }, code: string, byteLength: number, mapFile: string, codeFile: string, sourceLineCounts?: Int32Array, mappingsBytes?: Uint8Array): SourceMapScan {
+  const decoded = decodeMappings(mappingsBytes ?? textEncoder.encode(map.mappings), map.sources, mapFile, sourceLineCounts ?? countSourceLines(map.sourcesContent, map.sources.length))
   const { columns, keys, lineEnds, lineCount } = decoded
   const usedSources = new Uint8Array(map.sources.length)
   const segments: SourceSegment[] = []
@@ -174,11 +190,14 @@ interface DecodedMappings {
   lineCount: number
 }
 
-/** Decodes the VLQ `mappings` into flat typed arrays, checking each source reference on the way. */
-function decodeMappings(map: CollectedSourceMap, mapFile: string, sourceLineCounts: Int32Array): DecodedMappings {
-  const mappings = map.mappings
+/**
+ * Decodes the VLQ `mappings` (its UTF-8 bytes) into flat typed arrays, checking each source
+ * reference on the way. Bytes, not a string: the map's own bytes need no decoding, and most values
+ * are one digit (the fast path below).
+ */
+function decodeMappings(mappings: Uint8Array, sources: CollectedSourceMap['sources'], mapFile: string, sourceLineCounts: Int32Array): DecodedMappings {
   const length = mappings.length
-  const sourceCount = map.sources.length
+  const sourceCount = sources.length
   let capacity = Math.max(16, length >> 2)
   let columns = new Int32Array(capacity)
   let keys = new Int32Array(capacity)
@@ -191,40 +210,49 @@ function decodeMappings(map: CollectedSourceMap, mapFile: string, sourceLineCoun
   let sourceColumn = 0
   let position = 0
   for (;;) {
-    const char = position < length ? mappings.charCodeAt(position) : SEMICOLON
-    if (char === SEMICOLON || char === COMMA) {
-      if (char === SEMICOLON) {
-        if (lineCount === lineEnds.length)
-          lineEnds = growInt32(lineEnds)
-        lineEnds[lineCount++] = count
-        column = 0
-        if (position >= length)
-          break
-      }
+    if (position >= length) {
+      if (lineCount === lineEnds.length)
+        lineEnds = growInt32(lineEnds)
+      lineEnds[lineCount++] = count
+      break
+    }
+    const byte = mappings[position]!
+    if (byte === SEMICOLON) {
+      if (lineCount === lineEnds.length)
+        lineEnds = growInt32(lineEnds)
+      lineEnds[lineCount++] = count
+      column = 0
+      position++
+      continue
+    }
+    if (byte === COMMA) {
       position++
       continue
     }
     // One segment: up to five VLQ values until the next ',' or ';'.
     let fields = 0
     while (position < length) {
-      const next = mappings.charCodeAt(position)
-      if (next === COMMA || next === SEMICOLON)
-        break
-      let value = 0
-      let shift = 0
-      let digit = 0
-      do {
+      let digit = BASE64_VALUES[mappings[position]!]!
+      if (digit < 0) {
+        const next = mappings[position]!
+        if (next === COMMA || next === SEMICOLON)
+          break
+        failMappings(mapFile, `${JSON.stringify(characterAt(mappings, position))} at offset ${position} is no base64 digit`)
+      }
+      position++
+      let value = digit & 31
+      let shift = 5
+      while ((digit & 32) !== 0) {
         if (position >= length)
           failMappings(mapFile, 'it ends inside a value')
-        const unit = mappings.charCodeAt(position++)
-        digit = unit < 128 ? BASE64_VALUES[unit]! : -1
+        digit = BASE64_VALUES[mappings[position++]!]!
         if (digit < 0)
-          failMappings(mapFile, `${JSON.stringify(mappings[position - 1])} at offset ${position - 1} is no base64 digit`)
+          failMappings(mapFile, `${JSON.stringify(characterAt(mappings, position - 1))} at offset ${position - 1} is no base64 digit`)
         if (shift > 25)
           failMappings(mapFile, `a value at offset ${position - 1} is too large`)
         value |= (digit & 31) << shift
         shift += 5
-      } while ((digit & 32) !== 0)
+      }
       value = (value & 1) === 1 ? -(value >>> 1) : value >>> 1
       if (fields === 0)
         column += value
@@ -244,9 +272,9 @@ function decodeMappings(map: CollectedSourceMap, mapFile: string, sourceLineCoun
         throw new InputError(mapFile, `${mapFile}: a mapping on line ${lineCount + 1} points at source #${source + 1}, but the map lists ${sourceCount} sources. Re-generate the source map.`)
       const sourceLines = sourceLineCounts[source]!
       if (sourceLine < 0 || (sourceLines >= 0 && sourceLine >= sourceLines))
-        throw new InputError(mapFile, `${mapFile}: a mapping on line ${lineCount + 1} points at line ${sourceLine + 1} of ${map.sources[source]}, past the end of that source (${sourceLines} lines). Re-generate the source map.`)
+        throw new InputError(mapFile, `${mapFile}: a mapping on line ${lineCount + 1} points at line ${sourceLine + 1} of ${sources[source]}, past the end of that source (${sourceLines} lines). Re-generate the source map.`)
       if (sourceColumn < 0)
-        failMappings(mapFile, `a mapping on line ${lineCount + 1} points at column ${sourceColumn + 1} of ${map.sources[source]}`)
+        failMappings(mapFile, `a mapping on line ${lineCount + 1} points at column ${sourceColumn + 1} of ${sources[source]}`)
       key = source
     }
     if (count === capacity) {
@@ -259,6 +287,12 @@ function decodeMappings(map: CollectedSourceMap, mapFile: string, sourceLineCoun
     count++
   }
   return { columns, keys, lineEnds, lineCount }
+}
+
+/** The character starting at byte `position` of UTF-8 `bytes` (all bytes before it are ASCII here), for messages. */
+function characterAt(bytes: Uint8Array, position: number): string {
+  const text = textDecoder.decode(bytes.subarray(position, position + 4))
+  return String.fromCodePoint(text.codePointAt(0) ?? 0xFFFD)
 }
 
 function failMappings(mapFile: string, problem: string): never {
@@ -298,15 +332,28 @@ class ByteOffsets {
 
 /**
  * Parses, checks and scans the map of one generated file: what the importers do with every map.
- * Given bytes, only the fields used are read (`readSourceMapFields`: no `sourcesContent` strings);
- * anything that reader is unsure of goes through `JSON.parse` and its precise errors.
+ * Given bytes, only the fields used are read (`readSourceMapFieldBytes`: no `sourcesContent`
+ * strings, `mappings` decoded from its bytes); anything that reader is unsure of goes through
+ * `JSON.parse` and its precise errors. `map.mappings` may be a getter over the map file's bytes:
+ * spread the map (`{ ...map }`) to keep it.
  */
 export function readSourceMapOf(mapInput: string | Uint8Array, mapFile: string, code: string, byteLength: number, codeFile: string, root: string, resolveAgainst: string = mapFile): { map: CollectedSourceMap, sources: (string | null)[], scan: SourceMapScan } {
-  const fields = typeof mapInput === 'string' ? null : readSourceMapFields(mapInput)
-  const parsed = fields
-    ? { version: 3, sources: fields.sources, sourceRoot: fields.sourceRoot, mappings: fields.mappings }
-    : parseSourceMap(typeof mapInput === 'string' ? mapInput : textDecoder.decode(mapInput), mapFile)
-  const scan = scanSourceMap(parsed, code, byteLength, mapFile, codeFile, fields?.sourceLineCounts)
+  const fields = typeof mapInput === 'string' ? null : readSourceMapFieldBytes(mapInput)
+  if (fields) {
+    const { mappingsBytes } = fields
+    const parsed = { version: 3, sources: fields.sources, sourceRoot: fields.sourceRoot }
+    const scan = scanSourceMap({ ...parsed, mappings: '' }, code, byteLength, mapFile, codeFile, fields.sourceLineCounts, mappingsBytes)
+    const sources = resolveMapSources({ ...parsed, mappings: '' }, resolveAgainst, root)
+    // The mappings string only when asked for (a map that places nothing, esbuild's): most maps never
+    // need it. The getter holds the map file's bytes: a caller keeping the map keeps a copy (`{ ...map }`).
+    let mappings: string | undefined
+    const map = { version: 3, sources, get mappings(): string {
+      return mappings ??= textDecoder.decode(mappingsBytes)
+    } }
+    return { map, sources, scan }
+  }
+  const parsed = parseSourceMap(typeof mapInput === 'string' ? mapInput : textDecoder.decode(mapInput), mapFile)
+  const scan = scanSourceMap(parsed, code, byteLength, mapFile, codeFile)
   const sources = resolveMapSources(parsed, resolveAgainst, root)
   // Keep what the core may read; `sourcesContent` and `names` are dropped with the parsed map.
   return { map: { version: 3, sources, mappings: parsed.mappings }, sources, scan }

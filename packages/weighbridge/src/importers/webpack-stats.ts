@@ -351,7 +351,7 @@ export function collectWebpackStats(source: WebpackStatsSource): CollectedBuild 
       if (segments.length > 0)
         chunk.ranges = { method: 'sourcemap', segments }
       else
-        chunk.map = map
+        chunk.map = { ...map } // the mappings string, not the getter holding the map file's bytes
     }
     return { fileName: abs(name), contents, chunk }
   }
