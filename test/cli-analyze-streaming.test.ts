@@ -14,7 +14,7 @@ import { serializeReport, serializeReportParts } from '@weighbridge/core'
 import { runCli } from '../packages/weighbridge/src/cli'
 import { analyzeInput } from '../packages/weighbridge/src/cli/analyze'
 import { JsonKeyFilter, readJsonFile, SHADOWED_STATS_KEYS, UNUSED_STATS_KEYS } from '../packages/weighbridge/src/importers/read-json'
-import { STATS_OPTIONS } from '../packages/weighbridge/src/importers/webpack-stats'
+import { buildWebpackStatsFixture } from './webpack-stats-fixture'
 
 const fixture = path.resolve(__dirname, 'fixtures/conformance')
 const tmp = path.resolve(__dirname, `.tmp/cli-analyze-streaming-${process.pid}-${Date.now()}`)
@@ -23,21 +23,7 @@ const statsFile = path.join(tmp, 'stats.json')
 
 beforeAll(async () => {
   fs.mkdirSync(tmp, { recursive: true })
-  const { default: webpack } = await import('webpack')
-  const { default: MiniCssExtractPlugin } = await import('mini-css-extract-plugin')
-  const compiler = webpack({
-    mode: 'production',
-    context: fixture,
-    devtool: 'hidden-source-map',
-    entry: { main: './src/main.js', admin: './src/admin.js' },
-    output: { path: webpackDist, filename: '[name].[contenthash].js', clean: true },
-    module: { rules: [{ test: /\.css$/, use: [MiniCssExtractPlugin.loader, require.resolve('css-loader')] }, { test: /\.png$/, type: 'asset/resource' }] },
-    plugins: [new MiniCssExtractPlugin({ filename: '[name].[contenthash].css' })],
-    infrastructureLogging: { level: 'none' },
-  })
-  const stats = await new Promise<import('webpack').Stats>((resolve, reject) => compiler.run((error, result) => (error ? reject(error) : resolve(result!))))
-  await new Promise(resolve => compiler.close(resolve))
-  fs.writeFileSync(statsFile, JSON.stringify(stats.toJson(STATS_OPTIONS as never)))
+  await buildWebpackStatsFixture(fixture, webpackDist, statsFile)
 }, 120_000)
 
 afterAll(() => {

@@ -18,7 +18,7 @@ import { InputError } from '../packages/weighbridge/src/importers/input-error'
 import { JsonKeyFilter, readJsonFile, UNUSED_STATS_KEYS } from '../packages/weighbridge/src/importers/read-json'
 import { readSourceMapOf, toModuleRanges } from '../packages/weighbridge/src/importers/source-map'
 import { attributeChunkBytes } from '../packages/core/src/attribute-bytes'
-import { STATS_OPTIONS } from '../packages/weighbridge/src/importers/webpack-stats'
+import { buildWebpackStatsFixture } from './webpack-stats-fixture'
 
 const repo = path.resolve(__dirname, '..')
 const fixture = path.resolve(__dirname, 'fixtures/conformance')
@@ -37,21 +37,7 @@ async function run(args: string[]): Promise<{ code: number, stdout: string, stde
 
 beforeAll(async () => {
   fs.mkdirSync(tmp, { recursive: true })
-  const { default: webpack } = await import('webpack')
-  const { default: MiniCssExtractPlugin } = await import('mini-css-extract-plugin')
-  const compiler = webpack({
-    mode: 'production',
-    context: fixture,
-    devtool: 'hidden-source-map',
-    entry: { main: './src/main.js', admin: './src/admin.js' },
-    output: { path: webpackDist, filename: '[name].[contenthash].js', clean: true },
-    module: { rules: [{ test: /\.css$/, use: [MiniCssExtractPlugin.loader, require.resolve('css-loader')] }, { test: /\.png$/, type: 'asset/resource' }] },
-    plugins: [new MiniCssExtractPlugin({ filename: '[name].[contenthash].css' })],
-    infrastructureLogging: { level: 'none' },
-  })
-  const stats = await new Promise<import('webpack').Stats>((resolve, reject) => compiler.run((error, result) => (error ? reject(error) : resolve(result!))))
-  await new Promise(resolve => compiler.close(resolve))
-  fs.writeFileSync(statsFile, JSON.stringify(stats.toJson(STATS_OPTIONS as never)))
+  await buildWebpackStatsFixture(fixture, webpackDist, statsFile)
 
   const esbuild = await import('esbuild')
   const result = await esbuild.build({
