@@ -6,11 +6,12 @@
  * by the build (`tag.pending` is the site id set by the hook `t` right before the call); untagged calls
  * (libraries, other realms) cost one property read.
  *
- * Per-call work is kept small: one WeakMap lookup per target, one Map lookup by listener, one small
- * record per live registration (no key strings, no closure unless `{ once }` / `{ signal }` need
- * one), counters in arrays indexed by site id, and one FinalizationRegistry entry per target (not per
- * call). Listener options are read from data properties only (never through getters or `toString`),
- * so counting never runs user code; options the runtime cannot read that way are not counted.
+ * Per-call work is kept small: one WeakMap lookup per target, then a scan of that target's own flat
+ * array of live registrations (no Map, no object per registration, no key strings, no closure unless
+ * `{ once }` needs one), counters in arrays indexed by site id, and one FinalizationRegistry entry per
+ * target (not per call). Listener options are read from data properties only (never through getters
+ * or `toString`), so counting never runs user code; options the runtime cannot read that way are not
+ * counted.
  */
 import { countAdded, countCollected, countReleased } from './state'
 
@@ -20,21 +21,18 @@ export const tag = { pending: 0 }
 /** Observers created at a tagged `new X()` (hook `n`), by observer. */
 export const observerCreators = new WeakMap<object, number>()
 
-/** One live listener: the chain of registrations of one listener function on one target. */
-interface Registration {
-  type: string
-  capture: boolean
-  site: number
-  /** The `{ once: true }` companion listener that notices the dispatch. */
-  drop: (() => void) | null
-  next: Registration | null
-}
-
-interface TargetRecord {
-  /** Site ids of the live registrations (a multiset; what the finalizer counts as collected). */
-  sites: number[]
-  byListener: Map<unknown, Registration>
-}
+/**
+ * The live listener registrations of one target, flat: `[sites, ...]` then `STRIDE` slots each,
+ * `[listener, type, capture, token]`; `token` is the `{ once }` companion listener, a marker object
+ * for a `{ signal }` (what the abort finds its registration by), or 0. `sites` is `[count, site of
+ * the first registration, ...]`, numbers only: it is what the FinalizationRegistry holds, and a held
+ * value must not reach the listeners (a listener closing over its target would keep it alive).
+ * Two arrays per target and no object per registration: a fresh target costs two small allocations,
+ * adding or removing one scans a few slots. Freed slots are zeroed (nothing stays reachable) but
+ * kept: a shrinking array gives its backing store back, and the next add would allocate a new one.
+ */
+type TargetRecord = unknown[]
+const STRIDE = 4
 
 interface ObserverRecord {
   site: number
@@ -68,20 +66,14 @@ function isObject(value: unknown): value is object {
   return typeof value === 'function' || (typeof value === 'object' && value !== null)
 }
 
-/** Removes one `site` from the multiset (swap with the last; order does not matter). */
-function removeSite(sites: number[], site: number): void {
-  const index = sites.lastIndexOf(site)
-  if (index < 0) return
-  sites[index] = sites[sites.length - 1]!
-  sites.pop()
-}
-
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown
 
 /**
  * Replaces `owner[key]` keeping the property's attributes and the function's `length` and `name`.
- * Wrappers take `(...args)` and call `native.apply(this, args)`: V8 keeps that call as fast as a
- * direct one, while `apply(this, arguments)` next to named parameters costs ~300 ns per call.
+ * Wrappers pass the caller's exact argument list on (`native.apply(this, args)` with rest
+ * parameters, or `apply(this, arguments)` next to named ones in the two listener wrappers, which
+ * read three of them; Chromium 156 optimizes both into a direct call, measured within noise of each
+ * other), so the native function sees the same count and throws the same errors.
  */
 function replaceMethod(owner: object, key: string, wrap: (native: AnyFunction) => AnyFunction): void {
   const descriptor = Object.getOwnPropertyDescriptor(owner, key)
@@ -96,39 +88,42 @@ function replaceMethod(owner: object, key: string, wrap: (native: AnyFunction) =
 
 export function patchApis(global: typeof globalThis): void {
   const collectedTargets = new FinalizationRegistry<number[]>((sites) => {
-    for (const site of sites) countCollected(site)
+    for (let j = sites[0]!; j > 0; j--) countCollected(sites[j]!)
   })
   const listeners = new WeakMap<object, TargetRecord>()
-  /** Per AbortSignal: `[record, listener, registration, ...]` released by its one abort listener. */
+  /** Per AbortSignal: `[record, token, ...]` released by its one abort listener. */
   const signals = new WeakMap<object, unknown[]>()
   const EventTargetClass = global.EventTarget as typeof EventTarget | undefined
   const proto = EventTargetClass?.prototype
   const nativeAdd = proto?.addEventListener as AnyFunction | undefined
   const nativeRemove = proto?.removeEventListener as AnyFunction | undefined
 
-  /** Forgets `registration` (found in `record` under `listener`) and counts it released. */
-  function unlink(record: TargetRecord, listener: unknown, registration: Registration): void {
-    const head = record.byListener.get(listener)
-    if (!head) return
-    if (head === registration) {
-      if (registration.next) record.byListener.set(listener, registration.next)
-      else record.byListener.delete(listener)
+  /** Forgets the registration at slot `index` of `record` (moving the last one there) and counts it released. */
+  function unlink(record: TargetRecord, index: number): void {
+    const sites = record[0] as number[]
+    const count = sites[0]!
+    const at = (index + STRIDE - 1) / STRIDE
+    const last = 1 + (count - 1) * STRIDE
+    countReleased(sites[at]!)
+    sites[at] = sites[count]!
+    sites[0] = count - 1
+    for (let k = 0; k < STRIDE; k++) {
+      record[index + k] = record[last + k]
+      record[last + k] = 0
     }
-    else {
-      let previous: Registration | null | undefined = head
-      while (previous && previous.next !== registration) previous = previous.next
-      if (!previous) return
-      previous.next = registration.next
-    }
-    removeSite(record.sites, registration.site)
-    countReleased(registration.site)
   }
 
-  function find(head: Registration | undefined, type: string, capture: boolean): Registration | null {
-    for (let item = head; item; item = item.next!) {
-      if (item.type === type && item.capture === capture) return item
+  /** Unlinks the registration whose token is `token`, when it is still live. */
+  function unlinkToken(record: TargetRecord, token: unknown): void {
+    const index = record.indexOf(token)
+    if (index >= 0) unlink(record, index - 3)
+  }
+
+  function find(record: TargetRecord, listener: unknown, type: string, capture: boolean): number {
+    for (let i = 1, end = 1 + (record[0] as number[])[0]! * STRIDE; i < end; i += STRIDE) {
+      if (record[i] === listener && record[i + 1] === type && record[i + 2] === capture) return i
     }
-    return null
+    return -1
   }
 
   function trackListener(target: object, type: unknown, listener: unknown, options: unknown, site: number): void {
@@ -145,35 +140,46 @@ export function patchApis(global: typeof globalThis): void {
     }
     capture = !!capture
     let record = listeners.get(target)
+    let at = 1
     if (!record) {
-      record = { sites: [], byListener: new Map() }
-      listeners.set(target, record)
-      collectedTargets.register(target, record.sites)
+      // A fresh target: both arrays at their final size (growing them later would allocate twice).
+      const sites = [1, site]
+      listeners.set(target, record = [sites, listener, type, capture, 0])
+      collectedTargets.register(target, sites)
     }
-    const head = record.byListener.get(listener)
-    if (find(head, type, capture as boolean)) return // Same listener, type and phase: the browser ignored it.
-    const registration: Registration = { type, capture: capture as boolean, site, drop: null, next: head ?? null }
-    record.byListener.set(listener, registration)
-    record.sites.push(site)
+    else {
+      if (find(record, listener, type, capture as boolean) >= 0) return // Same listener, type and phase: the browser ignored it.
+      const sites = record[0] as number[]
+      const count = sites[0]!
+      at = 1 + count * STRIDE
+      record[at] = listener
+      record[at + 1] = type
+      record[at + 2] = capture
+      record[at + 3] = 0
+      sites[count + 1] = site
+      sites[0] = count + 1
+    }
     countAdded(site)
+    let token: unknown = 0
     if (once) {
       const owner = record
-      const drop = (): void => unlink(owner, listener, registration)
-      registration.drop = drop
+      const drop = (): void => unlinkToken(owner, drop)
+      record[at + 3] = token = drop
       nativeAdd!.call(target, type, drop, { capture, once: true, passive: true })
     }
     if (signal) {
+      if (!token) record[at + 3] = token = {}
       // One native abort listener per signal, however many listeners it releases.
       let released = signals.get(signal as object)
       if (!released) {
         const list: unknown[] = released = []
         signals.set(signal as object, list)
         nativeAdd!.call(signal, 'abort', () => {
-          for (let i = 0; i < list.length; i += 3) unlink(list[i] as TargetRecord, list[i + 1], list[i + 2] as Registration)
+          for (let i = 0; i < list.length; i += 2) unlinkToken(list[i] as TargetRecord, list[i + 1])
           list.length = 0
         }, { once: true })
       }
-      released.push(record, listener, registration)
+      released.push(record, token)
     }
   }
 
@@ -185,31 +191,33 @@ export function patchApis(global: typeof globalThis): void {
       capture = readDataProperty(options, 'capture')
       if (capture === NOT_READABLE) return
     }
-    const registration = find(record.byListener.get(listener), type, !!capture)
-    if (!registration) return
-    unlink(record, listener, registration)
-    if (registration.drop) nativeRemove!.call(target, type, registration.drop, { capture: !!capture })
+    capture = !!capture
+    const index = find(record, listener, type, capture as boolean)
+    if (index < 0) return
+    const token = record[index + 3]
+    unlink(record, index)
+    if (typeof token === 'function') nativeRemove!.call(target, type, token, { capture })
   }
 
   if (proto && nativeAdd && nativeRemove) {
-    replaceMethod(proto, 'addEventListener', native => function (this: unknown, ...args: unknown[]) {
+    replaceMethod(proto, 'addEventListener', native => function (this: unknown, type: unknown, listener: unknown, options: unknown) {
       const site = tag.pending
       tag.pending = 0
-      const result = native.apply(this, args)
+      const result = native.apply(this, arguments as unknown as unknown[])
       if (site) {
         try {
-          trackListener(this as object, args[0], args[1], args[2], site)
+          trackListener(this as object, type, listener, options, site)
         }
         catch {}
       }
       return result
     })
-    replaceMethod(proto, 'removeEventListener', native => function (this: unknown, ...args: unknown[]) {
+    replaceMethod(proto, 'removeEventListener', native => function (this: unknown, type: unknown, listener: unknown, options: unknown) {
       tag.pending = 0
-      const result = native.apply(this, args)
+      const result = native.apply(this, arguments as unknown as unknown[])
       if (isObject(this)) {
         try {
-          untrackListener(this, args[0], args[1], args[2])
+          untrackListener(this, type, listener, options)
         }
         catch {}
       }
