@@ -113,7 +113,7 @@ export async function finishBuild(collected: CollectedBuild, resolved: ResolvedO
   // compression they would run on one core with the other idle.
   let sources: SourceReader | undefined
   let leakScan: Promise<StaticLeakScanResult> | null | undefined
-  const whileMeasuring = (modules: readonly Module[]): Promise<void> => timings.time('early', async () => {
+  const whileMeasuring = (modules: readonly Module[]): Promise<void> => timings.time('buildReport.early', async () => {
     // On a miss, the rest of the reuse key (module graph, source stamps) for the state saved at the end.
     reuse.completeKey()
     // The modules' part of report.json (~60 % of it) does not depend on the sizes either.
