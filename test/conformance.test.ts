@@ -13,6 +13,8 @@ import zlib from 'node:zlib'
 import { normalizeModuleId } from '@weighbridge/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../packages/weighbridge/src/cli'
+import { runCompiler } from './run-compiler'
+import type { RunnableCompiler } from './run-compiler'
 
 const { parseBundle } = createRequire(import.meta.url)('webpack-bundle-analyzer/lib/parseUtils.js') as {
   parseBundle: (file: string, options: { expectedModuleIds: string[] }) => { modules: Record<string, string>, runtimeSrc: string }
@@ -135,13 +137,7 @@ async function buildWith(build: Build, outDir: string): Promise<void> {
       plugins: [extractPlugin, plugin, ...(defaults ? [recordModuleIds(outDir, recorded)] : [])],
       infrastructureLogging: { level: 'none' as const },
     })
-    const run = (compiler: { run: (cb: (error: Error | null, stats?: { hasErrors: () => boolean, toString: () => string }) => void) => void, close: (cb: () => void) => void }) =>
-      new Promise<void>((resolve, reject) => compiler.run((error, stats) => {
-        compiler.close(() => {})
-        if (error || stats?.hasErrors())
-          reject(error ?? new Error(stats!.toString()))
-        else resolve()
-      }))
+    const run = (compiler: RunnableCompiler) => runCompiler(compiler)
     if (bundler === 'webpack') {
       const { default: webpack } = await import('webpack')
       const { default: MiniCssExtractPlugin } = await import('mini-css-extract-plugin')

@@ -11,6 +11,8 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCompiler } from './run-compiler'
+import type { RunnableCompiler } from './run-compiler'
 
 const require = createRequire(import.meta.url)
 const fixture = path.resolve(import.meta.dirname, 'fixtures/findings-cjs')
@@ -41,12 +43,7 @@ async function buildWith(bundler: Bundler): Promise<void> {
     plugins: [plugin],
     infrastructureLogging: { level: 'none' as const },
   })
-  type Compiler = { run: (cb: (error: Error | null, stats?: { hasErrors: () => boolean, toString: () => string }) => void) => void, close: (cb: () => void) => void }
-  const run = (compiler: Compiler) => new Promise<void>((resolve, reject) => compiler.run((error, stats) => {
-    compiler.close(() => {})
-    if (error || stats?.hasErrors()) reject(error ?? new Error(stats!.toString()))
-    else resolve()
-  }))
+  const run = (compiler: RunnableCompiler) => runCompiler(compiler)
   if (bundler === 'webpack') {
     const { default: webpack } = await import('webpack')
     const { default: weighbridge } = await import('weighbridge/webpack')

@@ -21,6 +21,7 @@ import type { CollectOptions, CollectTimings, WebpackLikeCompilation, WebpackLik
 import { collectCompilation, tapWebpackLikeCompiler } from '../packages/weighbridge/src/adapters/webpack-like'
 import { createWebpackRangeCache } from '../packages/weighbridge/src/adapters/webpack-range-cache'
 import type { WebpackRangeCache } from '../packages/weighbridge/src/adapters/webpack-range-cache'
+import { runCompiler } from './run-compiler'
 
 const fixture = path.resolve(import.meta.dirname, 'fixtures/conformance')
 const tmp = path.resolve(import.meta.dirname, `.tmp/webpack-collect-${process.pid}-${Date.now().toString(36)}`)
@@ -62,12 +63,7 @@ async function build({ bundler, root, outDir, config = {}, output = {}, inspect 
     plugins: [plugin],
     infrastructureLogging: { level: 'none' },
   })
-  await new Promise<void>((resolve, reject) => compiler.run((error: Error | null, stats: { hasErrors: () => boolean, toString: () => string }) => {
-    compiler.close(() => {})
-    if (error || stats.hasErrors())
-      reject(error ?? new Error(stats.toString()))
-    else resolve()
-  }))
+  await runCompiler(compiler)
 }
 
 function collect(compiler: WebpackLikeCompiler, compilation: WebpackLikeCompilation, bundler: Bundler, options: CollectOptions = {}): { collected: CollectedBuild, timings: CollectTimings } {
@@ -139,12 +135,7 @@ describe('the prefetch', () => {
     }
     const webpack = (await import('webpack')).default
     const compiler = webpack({ mode: 'production', context: fixture, entry: './src/main.js', output: { path: path.join(tmp, 'prefetch'), clean: true }, module: { rules: [{ test: /\.(?:css|png)$/, type: 'asset/resource' }] }, plugins: [plugin] })
-    await new Promise<void>((resolve, reject) => compiler.run((error, stats) => {
-      compiler.close(() => {})
-      if (error || stats?.hasErrors())
-        reject(error ?? new Error(stats!.toString()))
-      else resolve()
-    }))
+    await runCompiler(compiler as never)
     const compressed = collected!.files.filter(file => !file.fileName.endsWith('.map'))
     expect(compressed.length).toBeGreaterThanOrEqual(4)
     for (const file of compressed) {

@@ -13,6 +13,7 @@ import { normalizeModuleId } from '@weighbridge/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import weighbridgeRspack from 'weighbridge/rspack'
 import weighbridgeWebpack from 'weighbridge/webpack'
+import { runCompiler } from './run-compiler'
 
 const require = createRequire(import.meta.url)
 const { parseBundle } = require('webpack-bundle-analyzer/lib/parseUtils.js') as {
@@ -74,12 +75,7 @@ async function build(variant: Variant): Promise<Built> {
     plugins: [plugin, recorder],
     infrastructureLogging: { level: 'none' },
   })
-  await new Promise<void>((resolve, reject) => compiler.run((error: Error | null, stats: { hasErrors: () => boolean, toString: () => string }) => {
-    compiler.close(() => {})
-    if (error || stats.hasErrors())
-      reject(error ?? new Error(stats.toString()))
-    else resolve()
-  }))
+  await runCompiler(compiler)
   return { report: JSON.parse(readFileSync(reportFile, 'utf8')) as Report, modulesByFile }
 }
 

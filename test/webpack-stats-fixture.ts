@@ -6,6 +6,8 @@
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import { STATS_OPTIONS } from '../packages/weighbridge/src/importers/webpack-stats'
+import { runCompiler } from './run-compiler'
+import type { RunnableCompiler } from './run-compiler'
 
 const require = createRequire(import.meta.url)
 
@@ -22,7 +24,6 @@ export async function buildWebpackStatsFixture(fixture: string, outDir: string, 
     plugins: [new MiniCssExtractPlugin({ filename: '[name].[contenthash].css' })],
     infrastructureLogging: { level: 'none' },
   })
-  const stats = await new Promise<import('webpack').Stats>((resolve, reject) => compiler.run((error, result) => (error ? reject(error) : resolve(result!))))
-  await new Promise(resolve => compiler.close(resolve))
+  const stats = await runCompiler(compiler as unknown as RunnableCompiler<import('webpack').Stats>)
   fs.writeFileSync(statsFile, JSON.stringify(stats.toJson(STATS_OPTIONS as never)))
 }

@@ -17,6 +17,8 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCompiler } from './run-compiler'
+import type { RunnableCompiler } from './run-compiler'
 
 const require = createRequire(import.meta.url)
 const fixture = path.resolve(__dirname, 'fixtures/conformance')
@@ -80,14 +82,8 @@ async function build(bundler: Bundler, variant: Variant): Promise<Built> {
     plugins,
     infrastructureLogging: { level: 'none' as const },
   }
-  type Compiler = { run: (cb: (error: Error | null, stats?: { hasErrors: () => boolean, toString: () => string }) => void) => void, close: (cb: () => void) => void }
-  const compiler = (rspackApi ? rspackApi(config as never) : (await import('webpack')).default(config as never)) as unknown as Compiler
-  await new Promise<void>((resolve, reject) => compiler.run((error, stats) => {
-    compiler.close(() => {})
-    if (error || stats?.hasErrors())
-      reject(error ?? new Error(stats!.toString()))
-    else resolve()
-  }))
+  const compiler = (rspackApi ? rspackApi(config as never) : (await import('webpack')).default(config as never)) as unknown as RunnableCompiler
+  await runCompiler(compiler)
   return { outDir, files: readTree(outDir), report: withPlugin ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Report : null }
 }
 
