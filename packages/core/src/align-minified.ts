@@ -142,17 +142,22 @@ for (let char = 0; char < 128; char++) {
     ASCII_CLASS[char] = SPACE
 }
 
+/** The non-ASCII code units minifiers leave as whitespace or line breaks. */
+function isUnicodeSpace(code: number): boolean {
+  return code === 0xA0 || code === 0xFEFF || code === 0x2028 || code === 0x2029
+}
+
 function isWhitespace(code: number): boolean {
-  return code < 128 ? ASCII_CLASS[code] === SPACE : code === 0xA0 || code === 0xFEFF || code === 0x2028 || code === 0x2029
+  return code < 128 ? ASCII_CLASS[code] === SPACE : isUnicodeSpace(code)
 }
 
 /** Non-ASCII characters count as identifier characters (except Unicode spaces). NaN (past the end) is none. */
 function isIdentifierPart(code: number): boolean {
-  return code < 128 ? (ASCII_CLASS[code]! & PART) !== 0 : code >= 128 && code !== 0xA0 && code !== 0xFEFF && code !== 0x2028 && code !== 0x2029
+  return code < 128 ? (ASCII_CLASS[code]! & PART) !== 0 : code >= 128 && !isUnicodeSpace(code)
 }
 
 function isIdentifierStart(code: number): boolean {
-  return code < 128 ? (ASCII_CLASS[code]! & START) !== 0 : code >= 128 && code !== 0xA0 && code !== 0xFEFF && code !== 0x2028 && code !== 0x2029
+  return code < 128 ? (ASCII_CLASS[code]! & START) !== 0 : code >= 128 && !isUnicodeSpace(code)
 }
 
 /**
